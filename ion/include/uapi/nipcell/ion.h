@@ -262,7 +262,7 @@ struct ion_header {
 	__u32	guest_state;	/* guest-written ION_GUEST_* */
 	__u64	doorbell_gpa;	/* guest physical base of the doorbell region */
 	__u32	doorbell_size;	/* ION_DOORBELL_SIZE */
-	__u32	reserved;
+	__u32	guest_status;	/* guest-written: /init's status at power-off */
 	struct ion_valve valves[ION_MAX_VALVES];
 };
 
@@ -306,6 +306,7 @@ ION_ASSERT_SIZE(struct ion_valve, 320);
 ION_ASSERT_OFF(struct ion_valve, queues, 32);
 ION_ASSERT_OFF(struct ion_valve, config, 96);
 ION_ASSERT_OFF(struct ion_header, doorbell_gpa, 48);
+ION_ASSERT_OFF(struct ion_header, guest_status, 60);
 ION_ASSERT_OFF(struct ion_header, valves, 64);
 ION_ASSERT_SIZE(struct ion_header, 64 + ION_MAX_VALVES * 320);
 _Static_assert(sizeof(struct ion_header) <= ION_HEADER_SIZE,

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A prepared cell: the parsed cell.toml, checked files, the arm64 Image
+ * header, the RAM/window layout and where kernel, initramfs and DTB go.
+ * Everything here is architecture-independent, so `check` and `dtb` work on
+ * any host; only `run` needs arm64 KVM.
+ */
+#ifndef NC_CELL_H
+#define NC_CELL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/arm64/image.h"
+#include "arch/arm64/ram_layout.h"
+#include "config/config.h"
+
+#define NC_FDT_MAX	0x10000		/* bytes reserved for the DTB */
+#define NC_BOOTARGS_MAX	2048
+
+struct nc_cell {
+	struct nc_config	cfg;
+	struct nc_ram_layout	ram;
+	struct nc_arm64_image	img;
+	uint64_t		kernel_file_size;
+	uint64_t		initrd_size;
+	uint64_t		kernel_gpa;	/* where the Image is loaded */
+	uint64_t		initrd_gpa;	/* 0 without an initramfs */
+	uint64_t		dtb_gpa;
+	unsigned		nr_valves;	/* blk..., net, input: ION order */
+	char			bootargs[NC_BOOTARGS_MAX];
+};
+
+/*
+ * Loads and checks the cell file and everything it names. Returns 0, or -1
+ * with err naming the file and line or the field at fault.
+ */
+int nc_cell_prepare(struct nc_cell *cell, const char *path, char *err, size_t errlen);
+void nc_cell_free(struct nc_cell *cell);
+
+/*
+ * Builds the device tree `run` gives the guest into buf. mpidr holds one
+ * MPIDR per vCPU (NULL: vCPU index, which is what KVM assigns).
+ */
+int nc_cell_fdt(const struct nc_cell *cell, const uint64_t *mpidr, void *buf,
+		size_t bufsz, size_t *size, char *err, size_t errlen);
+
+/* Reads a whole file into buf (at most max bytes); -1 with err naming it. */
+int nc_read_file(const char *path, void *buf, uint64_t max, uint64_t *len,
+		 char *err, size_t errlen);
+
+#endif /* NC_CELL_H */

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef NC_FOOTPRINT_H
+#define NC_FOOTPRINT_H
+
+#include <stddef.h>
+
+/*
+ * Resident KiB of this process outside the given mappings (guest RAM and
+ * the ION window), from /proc/self/smaps; -1 when it cannot be read.
+ */
+long nc_footprint_kib(const void *a, size_t alen, const void *b, size_t blen,
+		      const void *c, size_t clen);
+
+#endif /* NC_FOOTPRINT_H */

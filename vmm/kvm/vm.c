@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/* An arm64 KVM VM with an in-kernel vGICv3 and arch timer. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "../arch/arm64/layout.h"
+#include "vm.h"
+
+#define VM_ERR(...) (snprintf(err, errlen, __VA_ARGS__), -1)
+
+static const struct {
+	unsigned	cap;
+	const char	*name;
+} vm_caps[] = {
+	{ KVM_CAP_USER_MEMORY,		"KVM_CAP_USER_MEMORY" },
+	{ KVM_CAP_ONE_REG,		"KVM_CAP_ONE_REG" },
+	{ KVM_CAP_ARM_PSCI_0_2,		"KVM_CAP_ARM_PSCI_0_2" },
+	{ KVM_CAP_IRQFD,		"KVM_CAP_IRQFD" },
+	{ KVM_CAP_IOEVENTFD,		"KVM_CAP_IOEVENTFD" },
+	{ KVM_CAP_DEVICE_CTRL,		"KVM_CAP_DEVICE_CTRL" },
+	{ KVM_CAP_IMMEDIATE_EXIT,	"KVM_CAP_IMMEDIATE_EXIT" },
+};
+
+int nc_vm_open(struct nc_vm *vm, char *err, size_t errlen)
+{
+	unsigned i;
+	int v;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->vm_fd = vm->gic_fd = -1;
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0)
+		return VM_ERR("/dev/kvm: %s%s", strerror(errno),
+			      errno == ENOENT ? " (this host has no KVM: is the kvm module"
+			      " loaded and the kernel running at EL2?)" : "");
+	v = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (v != KVM_API_VERSION)
+		return VM_ERR("/dev/kvm: API version %d, want %d", v, KVM_API_VERSION);
+	for (i = 0; i < sizeof(vm_caps) / sizeof(vm_caps[0]); i++)
+		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, vm_caps[i].cap) <= 0)
+			return VM_ERR("/dev/kvm: missing %s", vm_caps[i].name);
+	vm->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vm->run_size < (int)sizeof(struct kvm_run))
+		return VM_ERR("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0)
+		return VM_ERR("KVM_CREATE_VM: %s", strerror(errno));
+	return 0;
+}
+
+void nc_vm_close(struct nc_vm *vm)
+{
+	if (vm->gic_fd >= 0)
+		close(vm->gic_fd);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	vm->gic_fd = vm->vm_fd = vm->kvm_fd = -1;
+}
+
+int nc_vm_add_memory(struct nc_vm *vm, uint64_t gpa, uint64_t size, void *hva,
+		     char *err, size_t errlen)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = vm->nr_slots,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+		return VM_ERR("memslot %u [0x%llx-0x%llx]: %s", r.slot,
+			      (unsigned long long)gpa,
+			      (unsigned long long)(gpa + size - 1), strerror(errno));
+	vm->nr_slots++;
+	return 0;
+}
+
+static int gic_attr(struct nc_vm *vm, uint32_t group, uint64_t attr, void *val)
+{
+	struct kvm_device_attr a = {
+		.group = group,
+		.attr = attr,
+		.addr = (uintptr_t)val,
+	};
+
+	return ioctl(vm->gic_fd, KVM_SET_DEVICE_ATTR, &a);
+}
+
+int nc_vm_gic_create(struct nc_vm *vm, unsigned nr_vcpus, char *err, size_t errlen)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	uint64_t dist = NC_GIC_DIST_BASE, redist = NC_GIC_REDIST_BASE;
+	uint32_t nr_irqs = 32 + NC_NR_SPIS;
+
+	(void)nr_vcpus;	/* the redistributor region grows with the vCPUs */
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0)
+		return VM_ERR("KVM_CREATE_DEVICE vGICv3: %s (the host needs a GICv3)",
+			      strerror(errno));
+	vm->gic_fd = dev.fd;
+	if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist) < 0)
+		return VM_ERR("vGICv3 distributor address: %s", strerror(errno));
+	if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist) < 0)
+		return VM_ERR("vGICv3 redistributor address: %s", strerror(errno));
+	if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs) < 0)
+		return VM_ERR("vGICv3 %u interrupts: %s", nr_irqs, strerror(errno));
+	return 0;
+}
+
+int nc_vm_gic_init(struct nc_vm *vm, char *err, size_t errlen)
+{
+	if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL) < 0)
+		return VM_ERR("vGICv3 init: %s", strerror(errno));
+	return 0;
+}
+
+int nc_vm_spi_line(struct nc_vm *vm, unsigned spi, int level)
+{
+	struct kvm_irq_level l = {
+		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (32 + spi),
+		.level = level,
+	};
+
+	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &l);
+}
+
+int nc_vm_ioeventfd(struct nc_vm *vm, uint64_t gpa, int fd, char *err, size_t errlen)
+{
+	struct kvm_ioeventfd e = { .addr = gpa, .len = 4, .fd = fd };
+
+	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &e) < 0)
+		return VM_ERR("KVM_IOEVENTFD at 0x%llx: %s", (unsigned long long)gpa,
+			      strerror(errno));
+	return 0;
+}
+
+int nc_vm_irqfd(struct nc_vm *vm, unsigned spi, int fd, char *err, size_t errlen)
+{
+	/* With the vGIC's default routing, GSI n is SPI n (INTID 32 + n). */
+	struct kvm_irqfd i = { .fd = fd, .gsi = spi };
+
+	if (ioctl(vm->vm_fd, KVM_IRQFD, &i) < 0)
+		return VM_ERR("KVM_IRQFD for SPI %u: %s", spi, strerror(errno));
+	return 0;
+}

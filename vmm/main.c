@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nipcell-vmm: runs a NipCell, a Linux guest on arm64 KVM whose only link
+ * to its host is the ION window.
+ *
+ *   nipcell-vmm run CELL          boot the cell (arm64 hosts with /dev/kvm)
+ *   nipcell-vmm check CELL        validate the cell file and every file it names
+ *   nipcell-vmm dtb CELL -o FILE  write the device tree `run` would give the guest
+ *
+ * Exit status: enum nc_exit (machine.h, docs/nipcell-vmm.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <nipcell/ion.h>
+
+#include "cell.h"
+#include "machine.h"
+#include "run.h"
+
+#define NC_VERSION	"0.1.0"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nipcell-vmm run CELL\n"
+		"       nipcell-vmm check CELL\n"
+		"       nipcell-vmm dtb CELL -o FILE\n"
+		"       nipcell-vmm --version\n"
+		"CELL is a cell.toml file (docs/cell-toml.md).\n");
+}
+
+static const char *valve_desc(const struct nc_config *c, unsigned v, char *buf, size_t len)
+{
+	if (v < c->nr_blk)
+		snprintf(buf, len, "blk%u %s (%s%s)", v, c->blk[v].path,
+			 c->blk[v].readonly ? "read-only" : "read-write",
+			 c->blk[v].direct ? ", O_DIRECT" : "");
+	else if (c->net && v == c->nr_blk)
+		snprintf(buf, len, "net nx0 (tap %s, mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u)",
+			 c->net_tap ? c->net_tap : "created at run", c->net_mac[0], c->net_mac[1],
+			 c->net_mac[2], c->net_mac[3], c->net_mac[4], c->net_mac[5], c->net_mtu);
+	else
+		snprintf(buf, len, "input");
+	return buf;
+}
+
+static int cmd_check(const char *path)
+{
+	static char dtb[NC_FDT_MAX];
+	struct nc_cell cell;
+	char err[512], buf[256];
+	size_t size;
+	unsigned i;
+
+	if (nc_cell_prepare(&cell, path, err, sizeof(err)) ||
+	    nc_cell_fdt(&cell, NULL, dtb, sizeof(dtb), &size, err, sizeof(err))) {
+		fprintf(stderr, "nipcell-vmm: %s\n", err);
+		nc_cell_free(&cell);
+		return NC_EXIT_USAGE;
+	}
+	printf("%s: ok: cell '%s', %u vCPU%s, %llu MiB RAM\n", path, cell.cfg.name,
+	       cell.cfg.vcpus, cell.cfg.vcpus > 1 ? "s" : "",
+	       (unsigned long long)(cell.cfg.memory >> 20));
+	for (i = 0; i < cell.ram.nr_ram; i++)
+		printf("  ram[%u]     0x%09llx-0x%09llx\n", i,
+		       (unsigned long long)cell.ram.ram[i].gpa,
+		       (unsigned long long)(cell.ram.ram[i].gpa + cell.ram.ram[i].size - 1));
+	printf("  ion window 0x%09llx-0x%09llx%s\n", (unsigned long long)cell.cfg.ion_base,
+	       (unsigned long long)(cell.cfg.ion_base + cell.cfg.ion_size - 1),
+	       cell.cfg.ion_corrupt_magic ? " (test: corrupt magic)" : "");
+	printf("  kernel     %s at 0x%llx (%llu bytes, image size %llu)\n", cell.cfg.kernel,
+	       (unsigned long long)cell.kernel_gpa, (unsigned long long)cell.kernel_file_size,
+	       (unsigned long long)cell.img.image_size);
+	if (cell.initrd_gpa)
+		printf("  initramfs  %s at 0x%llx (%llu bytes)\n", cell.cfg.initramfs,
+		       (unsigned long long)cell.initrd_gpa, (unsigned long long)cell.initrd_size);
+	printf("  dtb        at 0x%llx (%zu bytes)\n", (unsigned long long)cell.dtb_gpa, size);
+	printf("  bootargs   %s\n", cell.bootargs);
+	for (i = 0; i < cell.nr_valves; i++)
+		printf("  valve %u    %s\n", i, valve_desc(&cell.cfg, i, buf, sizeof(buf)));
+	nc_cell_free(&cell);
+	return NC_EXIT_OK;
+}
+
+static int cmd_dtb(const char *path, const char *out)
+{
+	static char dtb[NC_FDT_MAX];
+	struct nc_cell cell;
+	char err[512];
+	size_t size, done = 0;
+	ssize_t n;
+	int fd, ret = NC_EXIT_OK;
+
+	if (nc_cell_prepare(&cell, path, err, sizeof(err)) ||
+	    nc_cell_fdt(&cell, NULL, dtb, sizeof(dtb), &size, err, sizeof(err))) {
+		fprintf(stderr, "nipcell-vmm: %s\n", err);
+		nc_cell_free(&cell);
+		return NC_EXIT_USAGE;
+	}
+	nc_cell_free(&cell);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "nipcell-vmm: %s: %s\n", out, strerror(errno));
+		return NC_EXIT_ERROR;
+	}
+	while (done < size) {
+		n = write(fd, dtb + done, size - done);
+		if (n <= 0) {
+			fprintf(stderr, "nipcell-vmm: %s: %s\n", out, strerror(errno));
+			ret = NC_EXIT_ERROR;
+			break;
+		}
+		done += n;
+	}
+	if (close(fd) < 0 && ret == NC_EXIT_OK) {
+		fprintf(stderr, "nipcell-vmm: %s: %s\n", out, strerror(errno));
+		ret = NC_EXIT_ERROR;
+	}
+	return ret;
+}
+
+static int cmd_run(const char *path)
+{
+#ifdef __aarch64__
+	return nc_run(path);
+#else
+	static char dtb[NC_FDT_MAX];
+	struct nc_cell cell;
+	char err[512];
+	size_t size;
+
+	/* Still check the cell, so its errors show up on any machine. */
+	if (nc_cell_prepare(&cell, path, err, sizeof(err)) ||
+	    nc_cell_fdt(&cell, NULL, dtb, sizeof(dtb), &size, err, sizeof(err))) {
+		fprintf(stderr, "nipcell-vmm: %s\n", err);
+		nc_cell_free(&cell);
+		return NC_EXIT_USAGE;
+	}
+	nc_cell_free(&cell);
+	fprintf(stderr,
+		"nipcell-vmm: run needs an arm64 host with /dev/kvm; this build is for another\n"
+		"architecture. On x86_64, run cells inside the nested arm64 KVM host:\n"
+		"  bash ci/nested-run SCENARIO_DIR    (docs/scenarios.md)\n"
+		"`check` and `dtb` work here.\n");
+	return NC_EXIT_ERROR;
+#endif
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+		printf("nipcell-vmm %s (ION ABI %d.%d)\n", NC_VERSION, ION_ABI_MAJOR, ION_ABI_MINOR);
+		return NC_EXIT_OK;
+	}
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		return NC_EXIT_OK;
+	}
+	if (argc == 3 && !strcmp(argv[1], "run"))
+		return cmd_run(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "check"))
+		return cmd_check(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "dtb") && !strcmp(argv[3], "-o"))
+		return cmd_dtb(argv[2], argv[4]);
+	usage(stderr);
+	return NC_EXIT_USAGE;
+}

@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `nipcell-vmm run`: from a prepared cell to a running guest, and back to an
+ * exit status once it powers off, resets, crashes or is stopped.
+ *
+ * Threads: one per vCPU (KVM_RUN and MMIO only), the ION service thread (all
+ * valve I/O, on io_uring), the console input thread, the control socket
+ * thread, and this one, which waits for a stop and tears down in order:
+ * vCPUs first, so the guest submits nothing more, then the valves, which
+ * finish in-flight I/O and flush the disks.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <nipcell/ion_host.h>
+
+#include "cell.h"
+#include "console.h"
+#include "control.h"
+#include "footprint.h"
+#include "kvm/vcpu.h"
+#include "kvm/vm.h"
+#include "machine.h"
+#include "run.h"
+
+struct nc_ram_map {
+	uint64_t	gpa, size;
+	void		*hva;
+};
+
+struct nc_runtime {
+	struct nc_cell		cell;
+	struct nc_vm		vm;
+	struct nc_machine	m;
+	struct nc_vcpu		vcpus[NC_MAX_VCPUS];
+	unsigned		nr_vcpus;
+	struct nc_ram_map	ram[2];
+	unsigned		nr_ram;
+	struct ion_host		*ion;
+	struct nc_console	con;
+	struct nc_control	ctl;
+	/* doorbell offset -> eventfd, for doorbells that miss the ioeventfd */
+	unsigned		nr_db;
+	struct { uint32_t off; int fd; } db[ION_MAX_VALVES * ION_MAX_QUEUES];
+	char			err[512];
+};
+
+static void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void pr_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nipcell-vmm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void nc_machine_stop(struct nc_machine *m, enum nc_stop why, const char *fmt, ...)
+{
+	uint64_t one = 1;
+	va_list ap;
+
+	pthread_mutex_lock(&m->lock);
+	if (m->stop == NC_STOP_NONE) {
+		m->stop = why;
+		va_start(ap, fmt);
+		vsnprintf(m->stop_why, sizeof(m->stop_why), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (write(m->stop_fd, &one, sizeof(one)) < 0)
+		m->stopping = true;	/* cannot happen with an eventfd; be safe */
+}
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* Host address of guest [gpa, gpa + len), which must lie in one RAM region. */
+static void *gpa_to_hva(struct nc_runtime *rt, uint64_t gpa, uint64_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < rt->nr_ram; i++) {
+		struct nc_ram_map *r = &rt->ram[i];
+
+		if (gpa >= r->gpa && gpa - r->gpa <= r->size && len <= r->size - (gpa - r->gpa))
+			return (char *)r->hva + (gpa - r->gpa);
+	}
+	return NULL;
+}
+
+static void uart_set_irq(void *opaque, int level)
+{
+	struct nc_runtime *rt = opaque;
+
+	nc_vm_spi_line(&rt->vm, NC_SPI_UART, level);
+}
+
+static void uart_tx(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct nc_runtime *rt = opaque;
+
+	nc_console_write(&rt->con, buf, len);
+}
+
+static const struct nc_uart_ops uart_ops = {
+	.set_irq = uart_set_irq,
+	.tx = uart_tx,
+};
+
+/* A doorbell store KVM did not catch (another width): deliver it anyway. */
+static void doorbell_mmio(void *opaque, uint64_t off, uint8_t *data, uint32_t len,
+			  bool is_write)
+{
+	struct nc_runtime *rt = opaque;
+	uint64_t one = 1;
+	unsigned i;
+
+	if (!is_write) {
+		memset(data, 0, len);
+		return;
+	}
+	for (i = 0; i < rt->nr_db; i++)
+		if (rt->db[i].off == (off & ~(uint64_t)(ION_DOORBELL_STRIDE - 1)))
+			if (write(rt->db[i].fd, &one, sizeof(one)) < 0)
+				break;
+}
+
+static int setup_memory(struct nc_runtime *rt)
+{
+	struct nc_cell *cell = &rt->cell;
+	unsigned i;
+
+	for (i = 0; i < cell->ram.nr_ram; i++) {
+		struct nc_ram_map *r = &rt->ram[i];
+
+		r->gpa = cell->ram.ram[i].gpa;
+		r->size = cell->ram.ram[i].size;
+		r->hva = mmap(NULL, r->size, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (r->hva == MAP_FAILED) {
+			snprintf(rt->err, sizeof(rt->err), "guest RAM %llu MiB: %s",
+				 (unsigned long long)(r->size >> 20), strerror(errno));
+			return -1;
+		}
+		rt->nr_ram++;
+		madvise(r->hva, r->size, MADV_MERGEABLE);
+		if (nc_vm_add_memory(&rt->vm, r->gpa, r->size, r->hva, rt->err, sizeof(rt->err)))
+			return -1;
+	}
+	/* The ION window: its own memslot, backed by the valves' memfd. */
+	return nc_vm_add_memory(&rt->vm, cell->cfg.ion_base, ion_host_window_size(rt->ion),
+				ion_host_window(rt->ion), rt->err, sizeof(rt->err));
+}
+
+static int load_file(struct nc_runtime *rt, const char *path, uint64_t gpa, uint64_t size)
+{
+	void *hva = gpa_to_hva(rt, gpa, size);
+	uint64_t len;
+
+	if (!hva) {
+		snprintf(rt->err, sizeof(rt->err), "%s: [0x%llx +%llu] is not in guest RAM",
+			 path, (unsigned long long)gpa, (unsigned long long)size);
+		return -1;
+	}
+	return nc_read_file(path, hva, size, &len, rt->err, sizeof(rt->err));
+}
+
+static int setup_boot(struct nc_runtime *rt)
+{
+	struct nc_cell *cell = &rt->cell;
+	uint64_t mpidr[NC_MAX_VCPUS];
+	size_t dtb_size;
+	unsigned i;
+	void *dtb;
+
+	if (load_file(rt, cell->cfg.kernel, cell->kernel_gpa, cell->kernel_file_size))
+		return -1;
+	if (cell->initrd_gpa &&
+	    load_file(rt, cell->cfg.initramfs, cell->initrd_gpa, cell->initrd_size))
+		return -1;
+	dtb = gpa_to_hva(rt, cell->dtb_gpa, NC_FDT_MAX);
+	if (!dtb) {
+		snprintf(rt->err, sizeof(rt->err), "DTB at 0x%llx is not in guest RAM",
+			 (unsigned long long)cell->dtb_gpa);
+		return -1;
+	}
+	for (i = 0; i < rt->nr_vcpus; i++)
+		mpidr[i] = rt->vcpus[i].mpidr;
+	if (nc_cell_fdt(cell, mpidr, dtb, NC_FDT_MAX, &dtb_size, rt->err, sizeof(rt->err)))
+		return -1;
+	return nc_vcpu_set_boot(&rt->vcpus[0], cell->kernel_gpa, cell->dtb_gpa,
+				rt->err, sizeof(rt->err));
+}
+
+static int setup_devices(struct nc_runtime *rt)
+{
+	struct nc_mmio_dev uart = {
+		.name = "uart", .base = NC_UART_BASE, .size = NC_UART_SIZE,
+		.access = nc_uart_mmio, .opaque = &rt->m.uart,
+	};
+	struct nc_mmio_dev db = {
+		.name = "ion-doorbells", .base = NC_DOORBELL_BASE, .size = ION_DOORBELL_SIZE,
+		.access = doorbell_mmio, .opaque = rt,
+	};
+	unsigned v, q;
+
+	nc_uart_init(&rt->m.uart, &uart_ops, rt);
+	if (nc_mmio_register(&rt->m.mmio, &uart, rt->err, sizeof(rt->err)) ||
+	    nc_mmio_register(&rt->m.mmio, &db, rt->err, sizeof(rt->err)))
+		return -1;
+
+	for (v = 0; v < ion_host_nr_valves(rt->ion); v++) {
+		const struct ion_valve *valve = ion_host_valve(rt->ion, v);
+
+		for (q = 0; q < valve->nr_queues; q++) {
+			uint32_t off = valve->queues[q].doorbell;
+			int fd = ion_host_doorbell_fd(rt->ion, v, q);
+
+			if (nc_vm_ioeventfd(&rt->vm, NC_DOORBELL_BASE + off, fd,
+					    rt->err, sizeof(rt->err)))
+				return -1;
+			rt->db[rt->nr_db].off = off;
+			rt->db[rt->nr_db++].fd = fd;
+		}
+		if (nc_vm_irqfd(&rt->vm, NC_SPI_ION_FIRST + valve->irq,
+				ion_host_irq_fd(rt->ion, v), rt->err, sizeof(rt->err)))
+			return -1;
+	}
+	return 0;
+}
+
+static int create_ion(struct nc_runtime *rt)
+{
+	const struct nc_config *c = &rt->cell.cfg;
+	struct ion_host_spec spec;
+	unsigned i;
+	int ret;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.size = c->ion_size;
+	spec.doorbell_gpa = NC_DOORBELL_BASE;
+	spec.nr_blk = c->nr_blk;
+	for (i = 0; i < c->nr_blk; i++) {
+		spec.blk[i].path = c->blk[i].path;
+		spec.blk[i].readonly = c->blk[i].readonly;
+		spec.blk[i].direct = c->blk[i].direct;
+	}
+	spec.net = c->net;
+	spec.net_cfg.tap = c->net_tap;
+	memcpy(spec.net_cfg.mac, c->net_mac, sizeof(spec.net_cfg.mac));
+	spec.net_cfg.mtu = c->net_mtu;
+	spec.input = c->input;
+	spec.corrupt_magic = c->ion_corrupt_magic;
+	ret = ion_host_create(&rt->ion, &spec, rt->err, sizeof(rt->err));
+	if (ret)
+		return -1;
+	if (ion_host_nr_valves(rt->ion) != rt->cell.nr_valves) {
+		snprintf(rt->err, sizeof(rt->err), "ion: %u valves, the device tree expects %u",
+			 ion_host_nr_valves(rt->ion), rt->cell.nr_valves);
+		return -1;
+	}
+	return 0;
+}
+
+static int setup(struct nc_runtime *rt)
+{
+	const struct nc_config *c = &rt->cell.cfg;
+	unsigned i;
+
+	rt->m.vm = &rt->vm;
+	pthread_mutex_init(&rt->m.lock, NULL);
+	rt->m.stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (rt->m.stop_fd < 0) {
+		snprintf(rt->err, sizeof(rt->err), "eventfd: %s", strerror(errno));
+		return -1;
+	}
+	if (create_ion(rt))
+		return -1;
+	if (nc_console_open(&rt->con, (enum nc_console_kind)c->console_mode,
+			    c->console_path, rt->err, sizeof(rt->err)))
+		return -1;
+	if (nc_vm_open(&rt->vm, rt->err, sizeof(rt->err)) || setup_memory(rt))
+		return -1;
+	if (nc_vm_gic_create(&rt->vm, c->vcpus, rt->err, sizeof(rt->err)))
+		return -1;
+	for (i = 0; i < c->vcpus; i++) {
+		if (nc_vcpu_create(&rt->vcpus[i], &rt->vm, i, rt->err, sizeof(rt->err)))
+			return -1;
+		rt->nr_vcpus++;
+	}
+	if (nc_vm_gic_init(&rt->vm, rt->err, sizeof(rt->err)))
+		return -1;
+	return setup_boot(rt) || setup_devices(rt) ? -1 : 0;
+}
+
+static int start(struct nc_runtime *rt)
+{
+	const struct nc_config *c = &rt->cell.cfg;
+	unsigned i;
+	int ret;
+
+	if (nc_vcpu_signal_setup() < 0) {
+		snprintf(rt->err, sizeof(rt->err), "sigaction: %s", strerror(errno));
+		return -1;
+	}
+	ret = ion_host_start(rt->ion);
+	if (ret) {
+		snprintf(rt->err, sizeof(rt->err), "ion service thread: %s", strerror(-ret));
+		return -1;
+	}
+	if (nc_console_start_input(&rt->con, &rt->m.uart)) {
+		snprintf(rt->err, sizeof(rt->err), "console input thread failed to start");
+		return -1;
+	}
+	if (c->control_socket && nc_control_start(&rt->ctl, c->control_socket, &rt->m,
+						  rt->ion, rt->err, sizeof(rt->err)))
+		return -1;
+	for (i = 0; i < rt->nr_vcpus; i++) {
+		ret = nc_vcpu_start(&rt->vcpus[i], &rt->m);
+		if (ret) {
+			snprintf(rt->err, sizeof(rt->err), "vcpu %u thread: %s", i, strerror(-ret));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Waits for a stop: a vCPU, a device, the control socket or a signal. */
+static void wait_for_stop(struct nc_runtime *rt, int sig_fd)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = rt->m.stop_fd, .events = POLLIN },
+		{ .fd = sig_fd, .events = POLLIN },
+	};
+	struct signalfd_siginfo si;
+
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents)
+			break;
+		if (pfd[1].revents && read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
+			nc_machine_stop(&rt->m, NC_STOP_SIGNAL, "stopped by %s",
+					strsignal(si.ssi_signo));
+			break;
+		}
+	}
+}
+
+static void report_stats(struct nc_runtime *rt)
+{
+	static const char *const types[] = { "none", "blk", "net", "input" };
+	struct ion_valve_stats st;
+	unsigned v;
+
+	for (v = 0; v < ion_host_nr_valves(rt->ion); v++) {
+		const struct ion_valve *valve = ion_host_valve(rt->ion, v);
+
+		if (ion_host_stats(rt->ion, v, &st))
+			continue;
+		pr_info("valve %u %s%u: requests %llu bytes %llu doorbells %llu interrupts %llu errors %llu",
+			v, valve->type < 4 ? types[valve->type] : "?", valve->id,
+			(unsigned long long)st.requests, (unsigned long long)st.bytes,
+			(unsigned long long)st.doorbells, (unsigned long long)st.interrupts,
+			(unsigned long long)st.errors);
+	}
+}
+
+static int exit_status(enum nc_stop stop)
+{
+	switch (stop) {
+	case NC_STOP_POWEROFF:
+	case NC_STOP_SIGNAL:
+	case NC_STOP_REQUEST:
+		return NC_EXIT_OK;
+	case NC_STOP_RESET:
+		return NC_EXIT_RESET;
+	case NC_STOP_CRASH:
+		return NC_EXIT_CRASH;
+	default:
+		return NC_EXIT_ERROR;
+	}
+}
+
+static void teardown(struct nc_runtime *rt)
+{
+	unsigned i;
+
+	rt->m.stopping = true;
+	for (i = 0; i < rt->nr_vcpus; i++)
+		nc_vcpu_kick(&rt->vcpus[i]);
+	for (i = 0; i < rt->nr_vcpus; i++)
+		nc_vcpu_join(&rt->vcpus[i]);
+	nc_control_stop(&rt->ctl);
+	nc_console_close(&rt->con);
+	if (rt->ion) {
+		int ret = ion_host_stop(rt->ion);
+
+		if (ret)
+			pr_info("warning: stopping the valves: %s", strerror(-ret));
+	}
+}
+
+static void destroy(struct nc_runtime *rt)
+{
+	unsigned i;
+
+	for (i = 0; i < rt->nr_vcpus; i++)
+		nc_vcpu_destroy(&rt->vcpus[i]);
+	nc_vm_close(&rt->vm);
+	for (i = 0; i < rt->nr_ram; i++)
+		munmap(rt->ram[i].hva, rt->ram[i].size);
+	if (rt->ion)
+		ion_host_destroy(rt->ion);
+	if (rt->m.stop_fd >= 0)
+		close(rt->m.stop_fd);
+	nc_cell_free(&rt->cell);
+}
+
+int nc_run(const char *cell_path)
+{
+	static struct nc_runtime rt_storage;
+	struct nc_runtime *rt = &rt_storage;
+	const struct ion_header *hdr;
+	sigset_t sigs;
+	double t0 = now_ms();
+	int sig_fd, status;
+	long rss_kib;
+
+	memset(rt, 0, sizeof(*rt));
+	/* Nothing is open yet: teardown after an early failure closes nothing. */
+	rt->m.stop_fd = -1;
+	rt->ctl.listen_fd = rt->ctl.stop_fd = -1;
+	rt->con.out_fd = rt->con.stop_fd = -1;
+	rt->con.kind = NC_CON_OFF;
+	if (nc_cell_prepare(&rt->cell, cell_path, rt->err, sizeof(rt->err))) {
+		fprintf(stderr, "nipcell-vmm: %s\n", rt->err);
+		nc_cell_free(&rt->cell);
+		return NC_EXIT_USAGE;
+	}
+
+	/* SIGINT/SIGTERM become a clean stop, read from a signalfd. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	sigdelset(&sigs, SIGPIPE);
+	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
+
+	if (sig_fd < 0 || setup(rt) || start(rt)) {
+		fprintf(stderr, "nipcell-vmm: %s\n", sig_fd < 0 ? strerror(errno) : rt->err);
+		teardown(rt);
+		destroy(rt);
+		return NC_EXIT_ERROR;
+	}
+	pr_info("cell '%s': %u vCPU%s, %llu MiB RAM in %u region%s, ION window 0x%llx +0x%llx, %u valve%s; started in %.1f ms",
+		rt->cell.cfg.name, rt->nr_vcpus, rt->nr_vcpus > 1 ? "s" : "",
+		(unsigned long long)(rt->cell.cfg.memory >> 20), rt->nr_ram,
+		rt->nr_ram > 1 ? "s" : "", (unsigned long long)rt->cell.cfg.ion_base,
+		(unsigned long long)rt->cell.cfg.ion_size, rt->cell.nr_valves,
+		rt->cell.nr_valves == 1 ? "" : "s", now_ms() - t0);
+
+	wait_for_stop(rt, sig_fd);
+	rss_kib = nc_footprint_kib(rt->ram[0].hva, rt->ram[0].size,
+				   rt->nr_ram > 1 ? rt->ram[1].hva : NULL,
+				   rt->nr_ram > 1 ? rt->ram[1].size : 0,
+				   ion_host_window(rt->ion), ion_host_window_size(rt->ion));
+	teardown(rt);
+
+	hdr = ion_host_window(rt->ion);
+	status = exit_status(rt->m.stop);
+	pr_info("%s after %.2f s; guest status %u", rt->m.stop_why,
+		(now_ms() - t0) / 1e3, __atomic_load_n(&hdr->guest_status, __ATOMIC_ACQUIRE));
+	report_stats(rt);
+	if (rss_kib >= 0)
+		pr_info("VMM resident memory outside guest RAM and the ION window: %ld KiB", rss_kib);
+	if (rt->con.dropped)
+		pr_info("console: %llu output bytes dropped", rt->con.dropped);
+	close(sig_fd);
+	destroy(rt);
+	return status;
+}

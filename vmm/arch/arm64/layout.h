@@ -9,6 +9,8 @@
  *   0x080a_0000 +-----------------------------+ NC_GIC_REDIST_BASE
  *               |  GICv3 redistributors       |
  *               |  128 KiB per vCPU           |
+ *   0x081a_0000 +-----------------------------+ (at NC_MAX_VCPUS)
+ *               |  (unused)                   |
  *   0x0900_0000 +-----------------------------+ NC_UART_BASE
  *               |  16550 UART  4 KiB          |
  *   0x0901_0000 +-----------------------------+ NC_DOORBELL_BASE
@@ -16,16 +18,25 @@
  *               +-----------------------------+
  *               |  (unused)                   |
  *   0x8000_0000 +-----------------------------+ NC_RAM_BASE
- *               |  RAM                        |  kernel at NC_RAM_BASE +
- *               |                             |  text_offset; initrd and
- *   ion base    +- - - - - - - - - - - - - - -+  DTB at the top of the
- *               |  ION window (own memslot)   |  first RAM region
+ *               |  RAM region 0               |  kernel at a 2 MiB aligned
+ *               |                             |  base + text_offset; initrd
+ *   ion base    +- - - - - - - - - - - - - - -+  and DTB at the top of
+ *               |  ION window (own memslot)   |  region 0
  *               +- - - - - - - - - - - - - - -+
- *               |  RAM, continued             |  RAM that would overlap the
+ *               |  RAM region 1               |  RAM that would overlap the
  *               +-----------------------------+  window is split around it
  *
  * The ION window defaults to 0x9000_0000 + 16 MiB (ion.h), so a cell with
  * more than 256 MiB of RAM has its RAM split into two memslots.
+ *
+ * The rules (ram_layout.c applies them):
+ *  - RAM region 0 is the lowest and always holds at least NC_BOOT_RAM_MIN
+ *    bytes: the kernel, initramfs and DTB go there.
+ *  - A window that starts at or below NC_RAM_BASE and reaches into RAM
+ *    leaves no RAM below it: RAM is then one region starting at the end of
+ *    the window.
+ *  - A window below NC_RAM_BASE must not overlap an MMIO device above.
+ *  - Nothing may end above NC_GPA_LIMIT.
  */
 #ifndef NC_ARM64_LAYOUT_H
 #define NC_ARM64_LAYOUT_H
@@ -35,6 +46,7 @@
 #define NC_GIC_REDIST_BASE	0x080a0000ULL
 #define NC_GIC_REDIST_STRIDE	0x00020000ULL	/* per vCPU */
 #define NC_MAX_VCPUS		8
+#define NC_GIC_REDIST_SIZE	(NC_GIC_REDIST_STRIDE * NC_MAX_VCPUS)
 
 #define NC_UART_BASE		0x09000000ULL
 #define NC_UART_SIZE		0x00001000ULL
@@ -45,6 +57,16 @@
 #define NC_RAM_BASE		0x80000000ULL
 #define NC_RAM_MIN		0x04000000ULL	/* 64 MiB */
 #define NC_RAM_MAX		0x400000000ULL	/* 16 GiB */
+#define NC_RAM_ALIGN		0x1000ULL	/* RAM and window: 4 KiB pages */
+#define NC_BOOT_RAM_MIN		0x02000000ULL	/* 32 MiB: RAM region 0 at least */
+#define NC_GPA_LIMIT		(1ULL << 40)	/* KVM's default 40-bit IPA space */
+
+/* Boot placement, per the kernel's Documentation/arm64/booting.rst. */
+#define NC_KERNEL_ALIGN		0x200000ULL	/* Image base: 2 MiB aligned */
+#define NC_DTB_ALIGN		8ULL
+#define NC_DTB_MAX_SIZE		0x200000ULL	/* 2 MiB */
+#define NC_INITRD_ALIGN		0x1000ULL
+#define NC_CMDLINE_MAX		2048		/* arm64 COMMAND_LINE_SIZE, NUL included */
 
 /* GIC interrupt numbers, as SPI numbers (INTID - 32). */
 #define NC_SPI_UART		1

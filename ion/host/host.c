@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ion_host life cycle: checking the spec, opening the backends, creating
+ * the memfd window, and the accessors the VMM binds to KVM.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "host.h"
+
+int ion_errf(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+static int check_spec(const struct ion_host_spec *s, char *err, size_t errlen)
+{
+	unsigned long long size = s->size;
+
+	if (s->size < ION_MIN_SIZE || s->size > ION_MAX_SIZE)
+		return ion_errf(err, errlen, -EINVAL,
+				"ion window size 0x%llx outside 0x%llx..0x%llx",
+				size, ION_MIN_SIZE, ION_MAX_SIZE);
+	if (s->size % ION_ALIGN)
+		return ion_errf(err, errlen, -EINVAL,
+				"ion window size 0x%llx is not a multiple of 4096",
+				size);
+	if (s->nr_blk > ION_HOST_MAX_BLK)
+		return ion_errf(err, errlen, -EINVAL, "nr_blk %u > %d",
+				s->nr_blk, ION_HOST_MAX_BLK);
+	for (unsigned i = 0; i < s->nr_blk; i++) {
+		if (s->blk[i].null) {
+			if (!s->blk[i].null_size || s->blk[i].null_size % 4096)
+				return ion_errf(err, errlen, -EINVAL,
+						"blk[%u] null_size %llu is not a positive multiple of 4096",
+						i, (unsigned long long)s->blk[i].null_size);
+		} else if (!s->blk[i].path || !*s->blk[i].path) {
+			return ion_errf(err, errlen, -EINVAL, "blk[%u]: no path", i);
+		}
+	}
+	if (s->net) {
+		unsigned mtu = s->net_cfg.mtu;
+		unsigned max = ION_NET_BUF - ION_ETH_VLAN_HLEN;
+
+		if (mtu && (mtu < ION_NET_MIN_MTU || mtu > max))
+			return ion_errf(err, errlen, -EINVAL,
+					"net mtu %u outside %u..%u", mtu,
+					ION_NET_MIN_MTU, max);
+		if (s->net_cfg.tap && strlen(s->net_cfg.tap) >= 16)
+			return ion_errf(err, errlen, -EINVAL,
+					"net tap \"%s\": name longer than 15 bytes",
+					s->net_cfg.tap);
+		if (s->net_cfg.mac[0] & 1)
+			return ion_errf(err, errlen, -EINVAL,
+					"net mac %02x:%02x:%02x:%02x:%02x:%02x is a multicast address",
+					s->net_cfg.mac[0], s->net_cfg.mac[1],
+					s->net_cfg.mac[2], s->net_cfg.mac[3],
+					s->net_cfg.mac[4], s->net_cfg.mac[5]);
+	}
+	return 0;
+}
+
+static struct ion_hvalve *valve_new(struct ion_host *h, uint16_t type,
+				    uint16_t id, const struct ion_valve_ops *ops)
+{
+	struct ion_hvalve *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	v->h = h;
+	v->idx = h->nr_valves;
+	v->desc.type = type;
+	v->desc.id = id;
+	v->ops = ops;
+	v->fd = -1;
+	v->irq_fd = -1;
+	for (unsigned q = 0; q < ION_MAX_QUEUES; q++) {
+		v->q[q].v = v;
+		v->q[q].q = q;
+		v->q[q].doorbell_fd = -1;
+	}
+	pthread_mutex_init(&v->lock, NULL);
+	h->valves[h->nr_valves++] = v;
+	return v;
+}
+
+/* Private copies of the caller's strings. */
+static int copy_spec(struct ion_host *h, const struct ion_host_spec *spec)
+{
+	h->spec = *spec;
+	for (unsigned i = 0; i < spec->nr_blk && i < ION_HOST_MAX_BLK; i++) {
+		if (!spec->blk[i].path)
+			continue;
+		h->paths[i] = strdup(spec->blk[i].path);
+		if (!h->paths[i])
+			return -ENOMEM;
+		h->spec.blk[i].path = h->paths[i];
+	}
+	if (spec->net_cfg.tap) {
+		h->paths[ION_HOST_MAX_BLK] = strdup(spec->net_cfg.tap);
+		if (!h->paths[ION_HOST_MAX_BLK])
+			return -ENOMEM;
+		h->spec.net_cfg.tap = h->paths[ION_HOST_MAX_BLK];
+	}
+	return 0;
+}
+
+static int open_valves(struct ion_host *h, char *err, size_t errlen)
+{
+	const struct ion_host_spec *s = &h->spec;
+	struct ion_hvalve *v;
+	int rc;
+
+	for (unsigned i = 0; i < s->nr_blk; i++) {
+		v = valve_new(h, ION_VALVE_BLK, i, &ion_blk_ops);
+		if (!v)
+			return -ENOMEM;
+		rc = ion_blk_open(v, i, err, errlen);
+		if (rc)
+			return rc;
+	}
+	if (s->net) {
+		v = valve_new(h, ION_VALVE_NET, 0, &ion_net_ops);
+		if (!v)
+			return -ENOMEM;
+		rc = ion_net_open(v, err, errlen);
+		if (rc)
+			return rc;
+	}
+	if (s->input) {
+		v = valve_new(h, ION_VALVE_INPUT, 0, &ion_input_ops);
+		if (!v)
+			return -ENOMEM;
+		ion_input_config(&v->desc.config.input);
+		h->input = v;
+	}
+	return 0;
+}
+
+/* A sealed memfd: another process may map it, nobody may resize it. */
+static int create_window(struct ion_host *h, char *err, size_t errlen)
+{
+	h->memfd = memfd_create("nipcell-ion", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (h->memfd < 0)
+		return ion_errf(err, errlen, -errno, "ion window memfd: %s",
+				strerror(errno));
+	if (ftruncate(h->memfd, h->size) < 0 ||
+	    fcntl(h->memfd, F_ADD_SEALS,
+		  F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
+		return ion_errf(err, errlen, -errno, "ion window memfd size 0x%llx: %s",
+				(unsigned long long)h->size, strerror(errno));
+	h->win = mmap(NULL, h->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      h->memfd, 0);
+	if (h->win == MAP_FAILED) {
+		h->win = NULL;
+		return ion_errf(err, errlen, -errno, "ion window mmap: %s",
+				strerror(errno));
+	}
+	return 0;
+}
+
+static int create_queues(struct ion_host *h, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < h->nr_valves; i++) {
+		struct ion_hvalve *v = h->valves[i];
+
+		v->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (v->irq_fd < 0)
+			return ion_errf(err, errlen, -errno, "valve %u irq eventfd: %s",
+					i, strerror(errno));
+		for (unsigned q = 0; q < v->desc.nr_queues; q++) {
+			/* Blocking: io_uring returns -EAGAIN on O_NONBLOCK fds. */
+			v->q[q].doorbell_fd = eventfd(0, EFD_CLOEXEC);
+			if (v->q[q].doorbell_fd < 0)
+				return ion_errf(err, errlen, -errno,
+						"valve %u queue %u doorbell eventfd: %s",
+						i, q, strerror(errno));
+			if (ion_queue_alloc(&v->q[q]))
+				return ion_errf(err, errlen, -ENOMEM,
+						"valve %u queue %u: out of memory", i, q);
+		}
+	}
+	h->ctl_fd = eventfd(0, EFD_CLOEXEC);
+	if (h->ctl_fd < 0)
+		return ion_errf(err, errlen, -errno, "ion control eventfd: %s",
+				strerror(errno));
+	return 0;
+}
+
+int ion_host_create(struct ion_host **out, const struct ion_host_spec *spec,
+		    char *err, size_t errlen)
+{
+	struct ion_host *h;
+	int rc;
+
+	*out = NULL;
+	if (err && errlen)
+		*err = 0;
+	rc = check_spec(spec, err, errlen);
+	if (rc)
+		return rc;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return ion_errf(err, errlen, -ENOMEM, "ion host: out of memory");
+	h->memfd = -1;
+	h->ctl_fd = -1;
+	h->size = spec->size;
+	rc = copy_spec(h, spec);
+	if (rc) {
+		ion_errf(err, errlen, rc, "ion host: out of memory");
+		goto fail;
+	}
+	rc = open_valves(h, err, errlen);
+	if (!rc)
+		rc = ion_layout(h, err, errlen);
+	if (!rc)
+		rc = create_window(h, err, errlen);
+	if (rc)
+		goto fail;
+	ion_seed(h);
+	rc = create_queues(h, err, errlen);
+	if (!rc)
+		rc = ion_ring_setup(h, err, errlen);
+	if (rc)
+		goto fail;
+	*out = h;
+	return 0;
+fail:
+	if (rc == -ENOMEM && err && errlen && !*err)
+		ion_errf(err, errlen, rc, "ion host: out of memory");
+	ion_host_destroy(h);
+	return rc;
+}
+
+void ion_host_destroy(struct ion_host *h)
+{
+	if (!h)
+		return;
+	if (h->running)
+		ion_host_stop(h);
+	if (h->ring_ok)
+		io_uring_queue_exit(&h->ring);
+	for (unsigned i = 0; i < h->nr_valves; i++) {
+		struct ion_hvalve *v = h->valves[i];
+
+		for (unsigned q = 0; q < ION_MAX_QUEUES; q++) {
+			if (v->q[q].doorbell_fd >= 0)
+				close(v->q[q].doorbell_fd);
+			ion_queue_free(&v->q[q]);
+		}
+		if (v->irq_fd >= 0)
+			close(v->irq_fd);
+		if (v->fd >= 0)
+			close(v->fd);
+		pthread_mutex_destroy(&v->lock);
+		free(v);
+	}
+	if (h->ctl_fd >= 0)
+		close(h->ctl_fd);
+	if (h->win)
+		munmap(h->win, h->size);
+	if (h->memfd >= 0)
+		close(h->memfd);
+	for (unsigned i = 0; i <= ION_HOST_MAX_BLK; i++)
+		free(h->paths[i]);
+	free(h);
+}
+
+void *ion_host_window(struct ion_host *h)
+{
+	return h->win;
+}
+
+uint64_t ion_host_window_size(struct ion_host *h)
+{
+	return h->size;
+}
+
+int ion_host_memfd(struct ion_host *h)
+{
+	return h->memfd;
+}
+
+unsigned ion_host_nr_valves(struct ion_host *h)
+{
+	return h->nr_valves;
+}
+
+const struct ion_valve *ion_host_valve(struct ion_host *h, unsigned v)
+{
+	return v < h->nr_valves ? &h->valves[v]->desc : NULL;
+}
+
+const char *ion_host_tap_name(struct ion_host *h)
+{
+	for (unsigned i = 0; i < h->nr_valves; i++)
+		if (h->valves[i]->desc.type == ION_VALVE_NET)
+			return h->valves[i]->tap[0] ? h->valves[i]->tap : NULL;
+	return NULL;
+}
+
+int ion_host_doorbell_fd(struct ion_host *h, unsigned v, unsigned q)
+{
+	if (v >= h->nr_valves || q >= h->valves[v]->desc.nr_queues)
+		return -EINVAL;
+	return h->valves[v]->q[q].doorbell_fd;
+}
+
+int ion_host_irq_fd(struct ion_host *h, unsigned v)
+{
+	if (v >= h->nr_valves)
+		return -EINVAL;
+	return h->valves[v]->irq_fd;
+}
+
+int ion_host_stats(struct ion_host *h, unsigned v, struct ion_valve_stats *st)
+{
+	const struct ion_valve_stats *s;
+
+	if (v >= h->nr_valves)
+		return -EINVAL;
+	s = &h->valves[v]->st;
+	st->requests = __atomic_load_n(&s->requests, __ATOMIC_RELAXED);
+	st->bytes = __atomic_load_n(&s->bytes, __ATOMIC_RELAXED);
+	st->doorbells = __atomic_load_n(&s->doorbells, __ATOMIC_RELAXED);
+	st->interrupts = __atomic_load_n(&s->interrupts, __ATOMIC_RELAXED);
+	st->errors = __atomic_load_n(&s->errors, __ATOMIC_RELAXED);
+	return 0;
+}

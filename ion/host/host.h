@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private state of the ION host. The host never re-reads the window's
+ * geometry from guest-writable memory: everything it needs to address the
+ * window lives here, and what it reads from the window (indices, entries)
+ * it copies once and validates.
+ */
+#ifndef NC_ION_HOST_PRIV_H
+#define NC_ION_HOST_PRIV_H
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <liburing.h>
+#include <nipcell/ion.h>
+#include <nipcell/ion_host.h>
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
+/* Defaults, documented in docs/valves.md. */
+#define ION_BLK_ENTRIES		32
+#define ION_BLK_SLOT		(128U * 1024)
+#define ION_NET_ENTRIES		256
+#define ION_NET_BUF		2048U
+#define ION_INPUT_ENTRIES	128
+#define ION_ETH_HLEN		14
+#define ION_ETH_VLAN_HLEN	18
+#define ION_NET_MIN_MTU		68
+#define ION_NET_DEFAULT_MTU	1500
+
+/* user_data of an io_uring SQE: what finished. */
+enum ion_ud_kind {
+	ION_UD_CTL = 1,		/* the control eventfd (stop, wake) */
+	ION_UD_DOORBELL,	/* a queue's doorbell eventfd */
+	ION_UD_IO,		/* backend I/O of one request */
+	ION_UD_CANCEL,		/* an async cancel; result ignored */
+};
+
+static inline uint64_t ion_ud(enum ion_ud_kind k, unsigned v, unsigned q,
+			      uint32_t tag)
+{
+	return (uint64_t)k << 48 | (uint64_t)v << 40 | (uint64_t)q << 32 | tag;
+}
+#define ION_UD_KIND(ud)		((unsigned)((ud) >> 48))
+#define ION_UD_VALVE(ud)	((unsigned)((ud) >> 40) & 0xff)
+#define ION_UD_QUEUE(ud)	((unsigned)((ud) >> 32) & 0xff)
+#define ION_UD_TAG(ud)		((uint32_t)(ud))
+
+/* One request the host took from an SQ and has not completed yet. */
+struct ion_req {
+	struct ion_sqe sqe;	/* validated private copy */
+	uint32_t done;		/* bytes transferred so far */
+	bool busy;		/* taken, not yet completed */
+	bool zero_fill;		/* WRITE_ZEROES fell back to writes */
+	bool cancelled;
+};
+
+struct ion_hvalve;
+
+/* Host-private state of one valve queue. */
+struct ion_hq {
+	struct ion_hvalve *v;
+	unsigned q;
+	uint32_t entries;
+	struct ion_ring *sq, *cq;	/* from the private offsets */
+	struct ion_sqe *sqes;
+	struct ion_cqe *cqes;
+	uint32_t sq_cons;	/* host's SQ consumer index */
+	uint32_t cq_prod;	/* host's CQ producer index */
+	uint32_t cq_cons;	/* last validated guest CQ consumer index */
+	uint32_t cq_notified;	/* cq_prod at the last interrupt decision */
+	uint32_t inflight;	/* taken, completion not yet posted */
+	struct ion_req *reqs;	/* indexed by host tag */
+	uint32_t *free_tags;
+	uint32_t nr_free;
+	int doorbell_fd;
+	unsigned doorbell_fixed;	/* index in the fixed file table */
+	uint64_t doorbell_buf;
+};
+
+struct ion_valve_ops {
+	/* Takes a validated-by-nothing private SQE copy and a free tag. */
+	void (*submit)(struct ion_hq *q, uint32_t tag);
+	/* Backend I/O for tag finished with res. */
+	void (*complete)(struct ion_hq *q, uint32_t tag, int res);
+	/* Stop or reset: abandon requests that wait for the outside world. */
+	void (*cancel)(struct ion_hq *q);
+	/* true: the queue's CQ is not a completion ring (input events). */
+	bool no_completions;
+};
+
+struct ion_hvalve {
+	struct ion_host *h;
+	unsigned idx;
+	struct ion_valve desc;		/* private copy of the seeded descriptor */
+	const struct ion_valve_ops *ops;
+	struct ion_hq q[ION_MAX_QUEUES];
+	int irq_fd;
+	bool broken;
+	bool posted;			/* a CQ entry since the last notify */
+	struct ion_valve_stats st;	/* single writer, see ion_stat_add() */
+	int fd;				/* backend fd or -1 */
+	unsigned fd_fixed;
+	/* block */
+	bool ro, direct, null;
+	uint64_t bytes;			/* capacity in bytes */
+	/* net */
+	char tap[16];
+	/* input: the CQ is produced under this lock by any thread */
+	pthread_mutex_t lock;
+};
+
+struct ion_host {
+	void *win;
+	uint64_t size;
+	int memfd;
+	struct ion_host_spec spec;	/* paths point into path_buf */
+	char *paths[ION_HOST_MAX_BLK + 1];
+	unsigned nr_valves;
+	struct ion_hvalve *valves[ION_MAX_VALVES];
+	struct ion_hvalve *input;
+	struct io_uring ring;
+	bool ring_ok;
+	unsigned ring_pending;		/* SQEs prepared, not yet submitted */
+	unsigned inflight_io;		/* backend ops the kernel holds */
+	int ctl_fd;
+	uint64_t ctl_buf;
+	bool armed;			/* doorbell/ctl reads are queued */
+	pthread_t thread;
+	bool running;
+	int stop_req;			/* atomic: ion_host_stop() asked */
+	bool stopping;
+	int thread_err;
+	int nr_files;
+	int files[1 + ION_MAX_VALVES * (ION_MAX_QUEUES + 1)];
+};
+
+/* Stats have one writer at a time; readers load them relaxed. */
+static inline void ion_stat_add(uint64_t *p, uint64_t n)
+{
+	__atomic_store_n(p, *p + n, __ATOMIC_RELAXED);
+}
+
+/* layout.c */
+int ion_layout(struct ion_host *h, char *err, size_t errlen);
+void ion_seed(struct ion_host *h);
+void ion_queue_bind(struct ion_host *h, struct ion_hq *q);
+
+/* queue.c: the ring side of every valve */
+void ion_queue_service(struct ion_hq *q);
+void ion_queue_post(struct ion_hq *q, uint32_t tag, int32_t status,
+		    uint32_t len);
+bool ion_queue_cq_refresh(struct ion_hq *q);
+void ion_queue_release(struct ion_hq *q, uint32_t tag);
+void ion_valve_notify(struct ion_hvalve *v);
+void ion_valve_break(struct ion_hvalve *v, uint32_t error);
+bool ion_valve_layout_ok(struct ion_hvalve *v);
+int ion_queue_alloc(struct ion_hq *q);
+void ion_queue_free(struct ion_hq *q);
+void ion_queue_reset(struct ion_hq *q);
+bool ion_data_ok(const struct ion_hvalve *v, uint64_t off, uint64_t len);
+void *ion_win_ptr(const struct ion_hvalve *v, uint64_t off);
+
+/* service.c */
+int ion_ring_setup(struct ion_host *h, char *err, size_t errlen);
+struct io_uring_sqe *ion_get_sqe(struct ion_host *h);
+int ion_service_pass(struct ion_host *h, bool wait, int timeout_ms);
+
+/* blk.c, net.c, input.c */
+extern const struct ion_valve_ops ion_blk_ops, ion_net_ops, ion_input_ops;
+int ion_blk_open(struct ion_hvalve *v, unsigned i, char *err, size_t errlen);
+int ion_net_open(struct ion_hvalve *v, char *err, size_t errlen);
+void ion_input_config(struct ion_input_config *c);
+void ion_blk_sync(struct ion_hvalve *v);
+
+/* host.c */
+int ion_errf(char *err, size_t errlen, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif /* NC_ION_HOST_PRIV_H */

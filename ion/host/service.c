@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The service thread: one io_uring carries the doorbell and control eventfd
+ * reads and every backend operation. The thread sleeps in
+ * io_uring_submit_and_wait() when nothing is in flight and no doorbell rang.
+ *
+ * The ring starts disabled; the files and the window (as one fixed buffer)
+ * are registered, the opcodes restricted to those the valves use, then the
+ * ring is enabled.
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "host.h"
+
+#define ION_URING_SQ		256
+
+static unsigned pow2_up(unsigned x)
+{
+	unsigned p = 1;
+
+	while (p < x)
+		p <<= 1;
+	return p;
+}
+
+static int register_files(struct ion_host *h)
+{
+	int n = 0;
+
+	h->files[n++] = h->ctl_fd;
+	for (unsigned i = 0; i < h->nr_valves; i++) {
+		struct ion_hvalve *v = h->valves[i];
+
+		for (unsigned q = 0; q < v->desc.nr_queues; q++) {
+			v->q[q].doorbell_fixed = n;
+			h->files[n++] = v->q[q].doorbell_fd;
+		}
+		if (v->fd >= 0) {
+			v->fd_fixed = n;
+			h->files[n++] = v->fd;
+		}
+	}
+	h->nr_files = n;
+	return io_uring_register_files(&h->ring, h->files, n);
+}
+
+/*
+ * liburing 2.3 (Debian 12) has io_uring_register_restrictions() and
+ * io_uring_enable_rings() in its headers and static library, but its shared
+ * library does not export them (missing from liburing.map), so these two
+ * register calls are made directly.
+ */
+static int uring_register(struct ion_host *h, unsigned op, void *arg,
+			  unsigned n)
+{
+	long rc = syscall(__NR_io_uring_register, h->ring.ring_fd, op, arg, n);
+
+	return rc < 0 ? -errno : 0;
+}
+
+static int restrict_ring(struct ion_host *h)
+{
+	static const uint8_t ops[] = {
+		IORING_OP_READ, IORING_OP_WRITE, IORING_OP_READ_FIXED,
+		IORING_OP_WRITE_FIXED, IORING_OP_FSYNC, IORING_OP_FALLOCATE,
+		IORING_OP_ASYNC_CANCEL,
+	};
+	struct io_uring_restriction res[ARRAY_SIZE(ops) + 1];
+	unsigned n = 0;
+
+	memset(res, 0, sizeof(res));
+	for (; n < ARRAY_SIZE(ops); n++) {
+		res[n].opcode = IORING_RESTRICTION_SQE_OP;
+		res[n].sqe_op = ops[n];
+	}
+	res[n].opcode = IORING_RESTRICTION_SQE_FLAGS_ALLOWED;
+	res[n].sqe_flags = IOSQE_FIXED_FILE;
+	return uring_register(h, IORING_REGISTER_RESTRICTIONS, res, n + 1);
+}
+
+int ion_ring_setup(struct ion_host *h, char *err, size_t errlen)
+{
+	struct io_uring_params p;
+	struct iovec iov = { h->win, h->size };
+	unsigned need = 4;
+	int rc;
+
+	for (unsigned i = 0; i < h->nr_valves; i++)
+		need += h->valves[i]->desc.nr_queues *
+			(h->valves[i]->desc.queues[0].entries + 2);
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_R_DISABLED | IORING_SETUP_CQSIZE;
+	p.cq_entries = pow2_up(2 * need);
+	rc = io_uring_queue_init_params(ION_URING_SQ, &h->ring, &p);
+	if (rc < 0)
+		return ion_errf(err, errlen, rc, "io_uring setup: %s", strerror(-rc));
+	h->ring_ok = true;
+	if (!(p.features & IORING_FEAT_NODROP))
+		return ion_errf(err, errlen, -EOPNOTSUPP,
+				"io_uring: kernel lacks IORING_FEAT_NODROP (Linux 5.5)");
+	rc = register_files(h);
+	if (rc < 0)
+		return ion_errf(err, errlen, rc, "io_uring: registering %d files: %s",
+				h->nr_files, strerror(-rc));
+	rc = io_uring_register_buffers(&h->ring, &iov, 1);
+	if (rc < 0)
+		return ion_errf(err, errlen, rc,
+				"io_uring: registering the 0x%llx-byte window as a fixed buffer: %s%s",
+				(unsigned long long)h->size, strerror(-rc),
+				rc == -ENOMEM ? " (RLIMIT_MEMLOCK too low?)" : "");
+	rc = restrict_ring(h);
+	if (!rc)
+		rc = uring_register(h, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
+	if (rc < 0)
+		return ion_errf(err, errlen, rc, "io_uring: restricting the ring: %s",
+				strerror(-rc));
+	return 0;
+}
+
+/* An SQE; submits what is queued when the SQ is full. */
+struct io_uring_sqe *ion_get_sqe(struct ion_host *h)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&h->ring);
+
+	while (!sqe) {
+		io_uring_submit(&h->ring);
+		sqe = io_uring_get_sqe(&h->ring);
+	}
+	return sqe;
+}
+
+static void arm_read(struct ion_host *h, unsigned fixed, uint64_t *buf,
+		     uint64_t ud)
+{
+	struct io_uring_sqe *sqe = ion_get_sqe(h);
+
+	io_uring_prep_read(sqe, fixed, buf, sizeof(*buf), 0);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	sqe->user_data = ud;
+}
+
+static void arm_all(struct ion_host *h)
+{
+	if (h->armed)
+		return;
+	h->armed = true;
+	arm_read(h, 0, &h->ctl_buf, ion_ud(ION_UD_CTL, 0, 0, 0));
+	for (unsigned i = 0; i < h->nr_valves; i++)
+		for (unsigned q = 0; q < h->valves[i]->desc.nr_queues; q++)
+			arm_read(h, h->valves[i]->q[q].doorbell_fixed,
+				 &h->valves[i]->q[q].doorbell_buf,
+				 ion_ud(ION_UD_DOORBELL, i, q, 0));
+}
+
+static void dispatch(struct ion_host *h, uint64_t ud, int res)
+{
+	unsigned vi = ION_UD_VALVE(ud), qi = ION_UD_QUEUE(ud);
+	struct ion_hvalve *v;
+
+	switch (ION_UD_KIND(ud)) {
+	case ION_UD_CTL:
+		if (res == sizeof(uint64_t))
+			arm_read(h, 0, &h->ctl_buf, ud);
+		break;
+	case ION_UD_DOORBELL:
+		v = h->valves[vi];
+		if (res != sizeof(uint64_t))
+			break;	/* the ring is going away */
+		ion_stat_add(&v->st.doorbells, 1);
+		arm_read(h, v->q[qi].doorbell_fixed, &v->q[qi].doorbell_buf, ud);
+		break;
+	case ION_UD_IO:
+		h->inflight_io--;
+		v = h->valves[vi];
+		v->ops->complete(&v->q[qi], ION_UD_TAG(ud), res);
+		break;
+	default:
+		break;
+	}
+}
+
+static void begin_stop(struct ion_host *h)
+{
+	struct ion_header *hdr = h->win;
+
+	h->stopping = true;
+	__atomic_store_n(&hdr->host_state, ION_HOST_STOPPING, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < h->nr_valves; i++) {
+		struct ion_hvalve *v = h->valves[i];
+
+		for (unsigned q = 0; q < v->desc.nr_queues; q++)
+			if (v->ops->cancel)
+				v->ops->cancel(&v->q[q]);
+	}
+}
+
+static void service_valve(struct ion_hvalve *v)
+{
+	if (v->broken || !ion_valve_layout_ok(v))
+		return;
+	for (unsigned q = 0; q < v->desc.nr_queues && !v->broken; q++)
+		ion_queue_service(&v->q[q]);
+}
+
+/* Reaps finished I/O, takes new requests (unless stopping), notifies. */
+int ion_service_pass(struct ion_host *h, bool wait, int timeout_ms)
+{
+	struct io_uring_cqe *cqe;
+	unsigned head, n = 0;
+	int rc;
+
+	if (wait && h->inflight_io) {
+		struct __kernel_timespec ts = {
+			.tv_sec = timeout_ms / 1000,
+			.tv_nsec = (timeout_ms % 1000) * 1000000L,
+		};
+
+		io_uring_submit(&h->ring);
+		rc = io_uring_wait_cqe_timeout(&h->ring, &cqe, &ts);
+		if (rc < 0 && rc != -ETIME && rc != -EINTR)
+			return rc;
+	}
+	io_uring_for_each_cqe(&h->ring, head, cqe) {
+		dispatch(h, cqe->user_data, cqe->res);
+		n++;
+	}
+	io_uring_cq_advance(&h->ring, n);
+	for (unsigned i = 0; i < h->nr_valves; i++) {
+		struct ion_hvalve *v = h->valves[i];
+
+		if (v == h->input) {
+			pthread_mutex_lock(&v->lock);
+			if (!h->stopping)
+				service_valve(v);
+			ion_valve_notify(v);
+			pthread_mutex_unlock(&v->lock);
+			continue;
+		}
+		if (!h->stopping)
+			service_valve(v);
+		ion_valve_notify(v);
+	}
+	rc = io_uring_submit(&h->ring);
+	return rc < 0 ? rc : 0;
+}
+
+static void sync_disks(struct ion_host *h)
+{
+	for (unsigned i = 0; i < h->nr_valves; i++)
+		if (h->valves[i]->desc.type == ION_VALVE_BLK)
+			ion_blk_sync(h->valves[i]);
+}
+
+static void *service_thread(void *arg)
+{
+	struct ion_host *h = arg;
+	int rc;
+
+	arm_all(h);
+	for (;;) {
+		if (!h->stopping && __atomic_load_n(&h->stop_req, __ATOMIC_ACQUIRE))
+			begin_stop(h);
+		rc = ion_service_pass(h, false, 0);
+		if (rc < 0)
+			break;
+		if (h->stopping && !h->inflight_io)
+			break;
+		rc = io_uring_submit_and_wait(&h->ring, 1);
+		if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
+			break;
+	}
+	h->thread_err = rc < 0 ? rc : 0;
+	sync_disks(h);
+	return NULL;
+}
+
+int ion_host_start(struct ion_host *h)
+{
+	sigset_t all, old;
+	int rc;
+
+	if (h->running)
+		return -EBUSY;
+	h->stop_req = 0;
+	h->stopping = false;
+	h->thread_err = 0;
+	/* Signals go to the VMM's other threads. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = -pthread_create(&h->thread, NULL, service_thread, h);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!rc)
+		h->running = true;
+	return rc;
+}
+
+int ion_host_stop(struct ion_host *h)
+{
+	uint64_t one = 1;
+
+	if (!h->running) {
+		if (!h->stopping)
+			begin_stop(h);
+		while (h->inflight_io && ion_service_pass(h, true, 1000) == 0)
+			;
+		sync_disks(h);
+		return 0;
+	}
+	__atomic_store_n(&h->stop_req, 1, __ATOMIC_RELEASE);
+	if (write(h->ctl_fd, &one, sizeof(one)) != sizeof(one))
+		return -errno;
+	pthread_join(h->thread, NULL);
+	h->running = false;
+	return h->thread_err;
+}
+
+int ion_host_poll(struct ion_host *h, int timeout_ms)
+{
+	int rc;
+
+	if (h->running)
+		return -EBUSY;
+	rc = ion_service_pass(h, false, 0);
+	if (!rc && h->inflight_io && timeout_ms > 0)
+		rc = ion_service_pass(h, true, timeout_ms);
+	return rc < 0 ? rc : (int)h->inflight_io;
+}
+
+int ion_host_reset(struct ion_host *h)
+{
+	int tries = 100;
+
+	if (h->running)
+		return -EBUSY;
+	if (!h->stopping)
+		begin_stop(h);
+	while (h->inflight_io && tries--)
+		if (ion_service_pass(h, true, 100) < 0)
+			break;
+	if (h->inflight_io)
+		return -ETIMEDOUT;
+	for (unsigned i = 0; i < h->nr_valves; i++) {
+		struct ion_hvalve *v = h->valves[i];
+
+		pthread_mutex_lock(&v->lock);
+		v->broken = false;
+		v->posted = false;
+		for (unsigned q = 0; q < v->desc.nr_queues; q++)
+			ion_queue_reset(&v->q[q]);
+		pthread_mutex_unlock(&v->lock);
+	}
+	ion_seed(h);
+	h->stopping = false;
+	return 0;
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The host half of the ION window: the window itself (a memfd the VMM maps
+ * into the guest), the valves behind it and the one service thread that runs
+ * them on io_uring. The guest half speaks only <nipcell/ion.h>.
+ *
+ * Life cycle: ion_host_create() -> bind the fds to KVM (ion_host_memfd(),
+ * ion_host_doorbell_fd(), ion_host_irq_fd()) -> ion_host_start() -> guest
+ * runs -> ion_host_stop() -> ion_host_destroy(). Tests and the fuzz target
+ * may drive the host without the thread through ion_host_poll().
+ *
+ * Every function returns 0 or a negative errno; ion_host_create() also
+ * writes a message naming the offending field or file into err.
+ */
+#ifndef NIPCELL_ION_HOST_H
+#define NIPCELL_ION_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nipcell/ion.h>
+
+#define ION_HOST_MAX_BLK	4
+
+struct ion_host;
+
+struct ion_host_spec {
+	uint64_t size;		/* window bytes: ION_MIN_SIZE..ION_MAX_SIZE, 4 KiB multiple */
+	uint64_t doorbell_gpa;	/* written into the header (NC_DOORBELL_BASE) */
+	unsigned nr_blk;	/* 0..ION_HOST_MAX_BLK block valves, ids 0.. */
+	struct {
+		const char *path;	/* raw image file or block device */
+		bool readonly;		/* writes, discards fail -EROFS */
+		bool direct;		/* O_DIRECT; logical block size 4096 */
+		bool null;		/* no backing file: reads leave the slot
+					 * as it is, writes are dropped (bench,
+					 * fuzz); capacity null_size bytes */
+		uint64_t null_size;
+	} blk[ION_HOST_MAX_BLK];
+	bool net;
+	struct {
+		const char *tap;	/* existing tap to attach; NULL: create one */
+		uint8_t mac[6];		/* the guest's MAC */
+		uint16_t mtu;		/* 0: 1500 */
+		bool null;		/* no tap: TX is dropped, RX never fills */
+	} net_cfg;
+	bool input;
+	bool corrupt_magic;	/* test only: seed a wrong magic */
+	uint32_t ring_start;	/* test only: first index of every ring */
+};
+
+struct ion_valve_stats {
+	uint64_t requests;	/* SQ entries taken */
+	uint64_t bytes;		/* data moved by successful requests */
+	uint64_t doorbells;	/* doorbell eventfd wake-ups */
+	uint64_t interrupts;	/* irq eventfd writes */
+	uint64_t errors;	/* requests completed with an error status */
+};
+
+/*
+ * Opens the backends, creates the memfd window, lays it out and seeds the
+ * header with host_state ION_HOST_READY. Valves are numbered blk 0..nr_blk-1,
+ * then net, then input. On error returns -errno and writes a message such as
+ * "blk[0] disk.img: No such file or directory" into err.
+ */
+int ion_host_create(struct ion_host **out, const struct ion_host_spec *spec,
+		    char *err, size_t errlen);
+void ion_host_destroy(struct ion_host *h);
+
+void *ion_host_window(struct ion_host *h);
+uint64_t ion_host_window_size(struct ion_host *h);
+int ion_host_memfd(struct ion_host *h);
+unsigned ion_host_nr_valves(struct ion_host *h);
+/* The seeded descriptor: a host-private copy, not the guest-writable one. */
+const struct ion_valve *ion_host_valve(struct ion_host *h, unsigned v);
+/* Name of the tap the net valve uses (created or attached), or NULL. */
+const char *ion_host_tap_name(struct ion_host *h);
+
+/* The eventfd the VMM binds with KVM_IOEVENTFD at doorbell_gpa + doorbell. */
+int ion_host_doorbell_fd(struct ion_host *h, unsigned v, unsigned q);
+/* The eventfd the VMM binds with KVM_IRQFD to the valve's SPI. */
+int ion_host_irq_fd(struct ion_host *h, unsigned v);
+
+/* Starts the service thread (one thread, one io_uring, sleeps when idle). */
+int ion_host_start(struct ion_host *h);
+/*
+ * Graceful stop: host_state becomes ION_HOST_STOPPING, no new request is
+ * taken, in-flight I/O completes (pending net RX buffers complete with
+ * -ECANCELED), every writable disk is fdatasync'ed, the thread is joined.
+ */
+int ion_host_stop(struct ion_host *h);
+
+/*
+ * Without the thread (tests, fuzzing; never after ion_host_start()): one
+ * service pass. Waits up to timeout_ms for backend I/O when some is in
+ * flight. Returns the number of backend operations still in flight.
+ */
+int ion_host_poll(struct ion_host *h, int timeout_ms);
+/*
+ * Guest reset (not while running): drains backend I/O, empties every ring,
+ * clears broken valves and re-seeds the header as ion_host_create() did.
+ */
+int ion_host_reset(struct ion_host *h);
+
+/* Thread-safe. -ENODEV without an input valve, -ENOSPC when its ring is
+ * full, -EIO when the valve is broken. */
+int ion_host_input_inject(struct ion_host *h, uint16_t type, uint16_t code,
+			  int32_t value);
+/* Thread-safe. */
+int ion_host_stats(struct ion_host *h, unsigned v, struct ion_valve_stats *st);
+
+#endif /* NIPCELL_ION_HOST_H */

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A guest that writes garbage: bad offsets and lengths, unknown opcodes and
+ * flags, a ring full of duplicates, indices that jump, an altered valve
+ * table, random bytes everywhere. The host answers with error completions
+ * or a broken valve, and touches nothing outside the window.
+ */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "sim_guest.h"
+#include "testutil.h"
+
+static char img[256];
+static struct ion_host *h;
+static struct sim_guest g;
+static struct sim_q bq, rxq, txq;	/* blk 0, net RX, net TX */
+
+static void setup(void)
+{
+	struct ion_host_spec s;
+
+	make_image(img, sizeof(img), 1 << 20);
+	s = default_spec(img);
+	h = create_ok(&s);
+	ck_assert_int_eq(sim_guest_bind(&g, ion_host_window(h), s.size, true), 0);
+	ck_assert_int_eq(sim_queue(&g, 0, 0, -1, -1, &bq), 0);
+	ck_assert_int_eq(sim_queue(&g, 1, ION_NET_QUEUE_RX, -1, -1, &rxq), 0);
+	ck_assert_int_eq(sim_queue(&g, 1, ION_NET_QUEUE_TX, -1, -1, &txq), 0);
+}
+
+static void teardown(void)
+{
+	ion_host_destroy(h);
+	unlink(img);
+}
+
+static int32_t status_of(struct sim_q *q, struct ion_sqe e)
+{
+	struct ion_cqe c;
+
+	ck_assert_int_eq(sim_submit(q, &e), 0);
+	for (int i = 0; i < 100 && !sim_reap(q, &c); i++)
+		ck_assert_int_ge(ion_host_poll(h, 100), 0);
+	ck_assert_uint_eq(c.id, e.id);
+	return c.status;
+}
+
+static struct ion_sqe blk(uint16_t op, uint64_t sector, uint32_t len,
+			  uint64_t data_off)
+{
+	return (struct ion_sqe){ .opcode = op, .off = sector, .len = len,
+				 .data_off = data_off, .id = 7 };
+}
+
+static const struct ion_valve *valve(unsigned v)
+{
+	return ion_host_valve(h, v);
+}
+
+static uint32_t vstatus(unsigned v)
+{
+	return ((struct ion_header *)ion_host_window(h))->valves[v].status;
+}
+
+static uint32_t verror(unsigned v)
+{
+	return ((struct ion_header *)ion_host_window(h))->valves[v].error;
+}
+
+START_TEST(bad_block_requests)
+{
+	uint64_t d = valve(0)->data_off, n = valve(0)->data_size;
+	uint32_t slot = valve(0)->config.blk.slot_size;
+	struct ion_valve_stats st;
+
+	ck_assert_int_eq(status_of(&bq, blk(0x9999, 0, 512, d)), -EOPNOTSUPP);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_NET_TX, 0, 512, d)), -EOPNOTSUPP);
+	/* data outside the data area, or wrapping around 2^64 */
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 0, 512, 0)), -EINVAL);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 0, 512, d - 512)), -EINVAL);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 0, 4096, d + n - 512)),
+			 -EINVAL);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 0, 512, UINT64_MAX - 100)),
+			 -EINVAL);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 0, 512, UINT64_MAX & ~511ULL)),
+			 -EINVAL);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 0, 512, 1ULL << 40)), -EINVAL);
+	/* lengths: zero, unaligned, larger than a slot, huge */
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 0, 0, d)), -EINVAL);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 0, 100, d)), -EINVAL);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 0, slot + 512, d)), -EINVAL);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_WRITE, 0, UINT32_MAX & ~511U, d)),
+			 -EINVAL);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 0, 512, d + 7)), -EINVAL);
+	/* sectors past the end, and sector * 512 overflowing */
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 2048, 512, d)), -EINVAL);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 2047, 1024, d)), -EINVAL);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 1ULL << 60, 512, d)), -EINVAL);
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_DISCARD, UINT64_MAX, 512, 0)),
+			 -EINVAL);
+	/* unknown flags; FUA only on writes */
+	ck_assert_int_eq(status_of(&bq, (struct ion_sqe){ .opcode = ION_OP_BLK_READ,
+			 .flags = 0x80, .len = 512, .data_off = d, .id = 7 }), -EINVAL);
+	ck_assert_int_eq(status_of(&bq, (struct ion_sqe){ .opcode = ION_OP_BLK_READ,
+			 .flags = ION_SQE_F_FUA, .len = 512, .data_off = d, .id = 7 }),
+			 -EINVAL);
+	ck_assert_int_eq(status_of(&bq, (struct ion_sqe){ .opcode = ION_OP_BLK_FLUSH,
+			 .flags = 2, .id = 7 }), -EINVAL);
+	/* the valve still works */
+	ck_assert_int_eq(status_of(&bq, blk(ION_OP_BLK_READ, 2040, 4096, d + n - 4096)), 0);
+	ck_assert_uint_eq(vstatus(0), 0);
+	ion_host_stats(h, 0, &st);
+	ck_assert_uint_eq(st.errors, 20);
+	ck_assert_uint_eq(st.requests, 21);
+}
+END_TEST
+
+START_TEST(bad_net_requests)
+{
+	const struct ion_valve *v = valve(1);
+	uint64_t d = v->data_off;
+
+	/* an RX buffer on the TX queue and the other way round */
+	ck_assert_int_eq(status_of(&txq, (struct ion_sqe){ .opcode = ION_OP_NET_RX,
+			 .len = 2048, .data_off = d, .id = 1 }), -EINVAL);
+	ck_assert_int_eq(status_of(&rxq, (struct ion_sqe){ .opcode = ION_OP_NET_TX,
+			 .len = 60, .data_off = d, .id = 2 }), -EINVAL);
+	ck_assert_int_eq(status_of(&rxq, (struct ion_sqe){ .opcode = ION_OP_BLK_READ,
+			 .len = 60, .data_off = d, .id = 3 }), -EOPNOTSUPP);
+	/* frames: runt, larger than the MTU, outside the data area */
+	ck_assert_int_eq(status_of(&txq, (struct ion_sqe){ .opcode = ION_OP_NET_TX,
+			 .len = 10, .data_off = d, .id = 4 }), -EINVAL);
+	ck_assert_int_eq(status_of(&txq, (struct ion_sqe){ .opcode = ION_OP_NET_TX,
+			 .len = 2000, .data_off = d, .id = 5 }), -EMSGSIZE);
+	ck_assert_int_eq(status_of(&txq, (struct ion_sqe){ .opcode = ION_OP_NET_TX,
+			 .len = 60, .data_off = d + v->data_size - 30, .id = 6 }), -EINVAL);
+	ck_assert_int_eq(status_of(&txq, (struct ion_sqe){ .opcode = ION_OP_NET_TX,
+			 .len = 60, .data_off = 16, .id = 6 }), -EINVAL);
+	/* an RX buffer too small for one frame */
+	ck_assert_int_eq(status_of(&rxq, (struct ion_sqe){ .opcode = ION_OP_NET_RX,
+			 .len = 100, .data_off = d, .id = 7 }), -EINVAL);
+	ck_assert_int_eq(status_of(&txq, (struct ion_sqe){ .opcode = ION_OP_NET_TX,
+			 .len = 60, .data_off = d, .id = 8 }), 0);
+	ck_assert_uint_eq(vstatus(1), 0);
+}
+END_TEST
+
+/* Every entry of the ring is the same request: each gets its completion. */
+START_TEST(ring_of_duplicates)
+{
+	struct ion_sqe e = blk(ION_OP_BLK_WRITE, 0, 4096, valve(0)->data_off);
+	struct ion_cqe c;
+	unsigned n = 0;
+
+	for (uint32_t i = 0; i < bq.entries; i++)
+		ck_assert_int_eq(sim_submit(&bq, &e), 0);
+	for (int i = 0; i < 100 && ion_host_poll(h, 100) > 0; i++)
+		;
+	while (sim_reap(&bq, &c)) {
+		ck_assert_uint_eq(c.id, 7);
+		ck_assert_int_eq(c.status, 0);
+		n++;
+	}
+	ck_assert_uint_eq(n, bq.entries);
+	ck_assert_uint_eq(vstatus(0), 0);
+}
+END_TEST
+
+START_TEST(sq_prod_jumps)
+{
+	struct ion_cqe c;
+
+	/* past the ring: more entries than it holds */
+	bq.sq->prod = bq.entries + 1;
+	ck_assert_int_eq(ion_host_poll(h, 0), 0);
+	ck_assert_uint_eq(vstatus(0), ION_VALVE_S_BROKEN);
+	ck_assert_uint_eq(verror(0), ION_ERR_SQ_INDEX);
+	ck_assert_int_eq(sim_reap(&bq, &c), 0);
+	ck_assert_uint_eq(bq.sq->cons, 0);
+	/* a broken valve stays broken and silent; the others go on */
+	bq.sq->prod = 1;
+	ck_assert_int_eq(ion_host_poll(h, 0), 0);
+	ck_assert_int_eq(sim_reap(&bq, &c), 0);
+	ck_assert_int_eq(status_of(&txq, (struct ion_sqe){ .opcode = ION_OP_NET_TX,
+			 .len = 60, .data_off = valve(1)->data_off, .id = 1 }), 0);
+	/* reset repairs it */
+	ck_assert_int_eq(ion_host_reset(h), 0);
+	ck_assert_uint_eq(vstatus(0), 0);
+	ck_assert_int_eq(sim_queue(&g, 0, 0, -1, -1, &bq), 0);
+	ck_assert_int_eq(status_of(&bq, (struct ion_sqe){ .opcode = ION_OP_BLK_FLUSH,
+			 .id = 3 }), 0);
+}
+END_TEST
+
+START_TEST(sq_prod_backwards)
+{
+	ck_assert_int_eq(status_of(&bq, (struct ion_sqe){ .opcode = ION_OP_BLK_FLUSH,
+			 .id = 3 }), 0);
+	bq.sq->prod = 0;	/* one behind the host's cons */
+	ck_assert_int_eq(ion_host_poll(h, 0), 0);
+	ck_assert_uint_eq(vstatus(0), ION_VALVE_S_BROKEN);
+	ck_assert_uint_eq(verror(0), ION_ERR_SQ_INDEX);
+}
+END_TEST
+
+START_TEST(cq_cons_jumps)
+{
+	bq.cq->cons = 5;	/* the host has produced nothing */
+	ck_assert_int_eq(sim_submit(&bq, &(struct ion_sqe){
+		.opcode = ION_OP_BLK_FLUSH, .id = 1 }), 0);
+	ck_assert_int_eq(ion_host_poll(h, 0), 0);
+	ck_assert_uint_eq(vstatus(0), ION_VALVE_S_BROKEN);
+	ck_assert_uint_eq(verror(0), ION_ERR_CQ_INDEX);
+	ck_assert_uint_eq(bq.cq->prod, 0);
+}
+END_TEST
+
+/* The guest rewrites its valve table: the host notices, uses its copy. */
+START_TEST(layout_altered)
+{
+	struct ion_header *hd = ion_host_window(h);
+	struct ion_cqe c;
+
+	hd->valves[0].queues[0].cq_off = ION_DEFAULT_SIZE - 64;
+	hd->valves[0].data_off = 0;
+	hd->valves[0].data_size = UINT64_MAX;
+	ck_assert_int_eq(sim_submit(&bq, &(struct ion_sqe){
+		.opcode = ION_OP_BLK_FLUSH, .id = 1 }), 0);
+	ck_assert_int_eq(ion_host_poll(h, 0), 0);
+	ck_assert_uint_eq(vstatus(0), ION_VALVE_S_BROKEN);
+	ck_assert_uint_eq(verror(0), ION_ERR_LAYOUT);
+	ck_assert_int_eq(sim_reap(&bq, &c), 0);
+	/* the header garbage does not stop the other valves */
+	hd->magic = 0;
+	hd->nr_valves = 1000;
+	ck_assert_int_eq(status_of(&txq, (struct ion_sqe){ .opcode = ION_OP_NET_TX,
+			 .len = 60, .data_off = valve(1)->data_off, .id = 1 }), 0);
+}
+END_TEST
+
+static uint64_t lcg(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *s >> 11;
+}
+
+/*
+ * Random bytes over the header and every ring, many times over: the host
+ * survives and keeps answering. (That no access leaves the window is what
+ * the ASan-built fuzz target, tests/fuzz, checks.)
+ */
+START_TEST(random_garbage)
+{
+	uint8_t *w = ion_host_window(h);
+	uint64_t seed = 1;
+	uint64_t end = valve(2)->queues[0].cq_off + 4096;
+
+	for (int round = 0; round < 300; round++) {
+		for (int i = 0; i < 64; i++) {
+			uint64_t off = lcg(&seed) % end;
+
+			w[off] = (uint8_t)lcg(&seed);
+		}
+		/* sometimes a plausible prod, so entries get parsed */
+		if (round % 3 == 0)
+			bq.sq->prod = bq.sq->cons + lcg(&seed) % (bq.entries + 1);
+		if (round % 5 == 0)
+			txq.sq->prod = txq.sq->cons + lcg(&seed) % 4;
+		ck_assert_int_ge(ion_host_poll(h, 10), 0);
+		if (round % 50 == 49) {
+			for (int i = 0; i < 100 && ion_host_poll(h, 100) > 0; i++)
+				;
+			ck_assert_int_eq(ion_host_reset(h), 0);
+		}
+	}
+	for (int i = 0; i < 100 && ion_host_poll(h, 100) > 0; i++)
+		;
+	ck_assert_int_eq(ion_host_poll(h, 0), 0);
+}
+END_TEST
+
+START_TEST(input_bad_entries)
+{
+	struct sim_q iq;
+	struct ion_valve_stats st;
+
+	ck_assert_int_eq(sim_queue(&g, 2, 0, -1, -1, &iq), 0);
+	ck_assert_int_eq(sim_submit(&iq, &(struct ion_sqe){
+		.opcode = ION_OP_INPUT_STATUS, .off = 1 }), 0);
+	ck_assert_int_eq(sim_submit(&iq, &(struct ion_sqe){ .opcode = 0xdead }), 0);
+	ck_assert_int_eq(ion_host_poll(h, 0), 0);
+	ion_host_stats(h, 2, &st);
+	ck_assert_uint_eq(st.requests, 2);
+	ck_assert_uint_eq(st.errors, 1);
+	ck_assert_uint_eq(iq.sq->cons, 2);
+	ck_assert_uint_eq(iq.cq->prod, 0);	/* status entries get no completion */
+	ck_assert_uint_eq(vstatus(2), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ion_malformed");
+	TCase *tc = tcase_create("malformed");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, bad_block_requests);
+	tcase_add_test(tc, bad_net_requests);
+	tcase_add_test(tc, ring_of_duplicates);
+	tcase_add_test(tc, sq_prod_jumps);
+	tcase_add_test(tc, sq_prod_backwards);
+	tcase_add_test(tc, cq_cons_jumps);
+	tcase_add_test(tc, layout_altered);
+	tcase_add_test(tc, random_garbage);
+	tcase_add_test(tc, input_bad_entries);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -147,7 +147,9 @@ int nc_ram_layout(struct nc_ram_layout *l, uint64_t ram_size,
 		below = ion_base - NC_RAM_BASE;
 		if (below < NC_BOOT_RAM_MIN)
 			return fail(err, errlen,
-				    "RAM below the ion window [0x%08" PRIx64 "-0x%08" PRIx64 "] is only %s [0x%08llx-0x%08" PRIx64 "]; boot needs %llu MiB there for the kernel, initramfs and DTB: put the window at 0x%08llx (RAM then starts after it), at 0x%08llx or higher, or below 0x%08llx",
+				    "RAM below the ion window [0x%08" PRIx64 "-0x%08" PRIx64 "] is only %s [0x%08llx-0x%08" PRIx64 "]; "
+				    "boot needs %llu MiB there for the kernel, initramfs and DTB: "
+				    "put the window at 0x%08llx (RAM then starts after it), at 0x%08llx or higher, or below 0x%08llx",
 				    ion_base, ion_end - 1,
 				    size_str(s, sizeof(s), below), NC_RAM_BASE,
 				    ion_base - 1, NC_BOOT_RAM_MIN / MiB,

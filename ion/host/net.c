@@ -15,8 +15,12 @@
 
 #include "host.h"
 
-/* A tap we created: set its MTU to the guest's and bring it up. */
-static int tap_setup(struct ion_hvalve *v, char *err, size_t errlen)
+/*
+ * A tap we created gets the guest's MTU and is brought up. A named tap is
+ * brought up if we may; its MTU (a bridge port's, say) is the admin's.
+ */
+static int tap_setup(struct ion_hvalve *v, bool created, char *err,
+		     size_t errlen)
 {
 	struct ifreq ifr;
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -28,7 +32,7 @@ static int tap_setup(struct ion_hvalve *v, char *err, size_t errlen)
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, v->tap, sizeof(v->tap));
 	ifr.ifr_mtu = v->desc.config.net.mtu;
-	if (ioctl(s, SIOCSIFMTU, &ifr) < 0) {
+	if (created && ioctl(s, SIOCSIFMTU, &ifr) < 0) {
 		rc = ion_errf(err, errlen, -errno, "net tap %s: mtu %u: %s",
 			      v->tap, v->desc.config.net.mtu, strerror(errno));
 		goto out;
@@ -38,8 +42,10 @@ static int tap_setup(struct ion_hvalve *v, char *err, size_t errlen)
 			      v->tap, strerror(errno));
 		goto out;
 	}
+	if (ifr.ifr_flags & IFF_UP)
+		goto out;
 	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0 && (created || errno != EPERM))
 		rc = ion_errf(err, errlen, -errno, "net tap %s: up: %s", v->tap,
 			      strerror(errno));
 out:
@@ -74,9 +80,7 @@ int ion_net_open(struct ion_hvalve *v, char *err, size_t errlen)
 				s->net_cfg.tap ? s->net_cfg.tap : "(new)",
 				strerror(errno));
 	memcpy(v->tap, ifr.ifr_name, sizeof(v->tap) - 1);
-	if (!s->net_cfg.tap)
-		return tap_setup(v, err, errlen);
-	return 0;
+	return tap_setup(v, !s->net_cfg.tap, err, errlen);
 }
 
 static int32_t net_check(const struct ion_hvalve *v, unsigned q,

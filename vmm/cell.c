@@ -12,7 +12,7 @@
 
 #include "arch/arm64/layout.h"
 #include "cell.h"
-#include "fdt.h"
+#include "dtb/fdt.h"
 
 #define CELL_ERR(...) (snprintf(err, errlen, __VA_ARGS__), -1)
 

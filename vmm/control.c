@@ -95,8 +95,14 @@ void nc_control_handle(struct ion_host *ion, struct nc_machine *m, const char *l
 		       char *out, size_t outlen)
 {
 	char buf[CTL_LINE_MAX + 1], *cmd, *args;
+	size_t len = strnlen(line, CTL_LINE_MAX + 1);
 
-	snprintf(buf, sizeof(buf), "%s", line);
+	if (len > CTL_LINE_MAX) {
+		snprintf(out, outlen, "error: line longer than %d bytes\n", CTL_LINE_MAX);
+		return;
+	}
+	memcpy(buf, line, len);
+	buf[len] = '\0';
 	cmd = buf + strspn(buf, " \t");
 	args = cmd + strcspn(cmd, " \t");
 	if (*args)

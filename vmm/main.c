@@ -6,6 +6,7 @@
  *   nipcell-vmm run CELL          boot the cell (arm64 hosts with /dev/kvm)
  *   nipcell-vmm check CELL        validate the cell file and every file it names
  *   nipcell-vmm dtb CELL -o FILE  write the device tree `run` would give the guest
+ *   nipcell-vmm ctl SOCKET CMD... send one command to a running cell's control socket
  *
  * Exit status: enum nc_exit (machine.h, docs/nipcell-vmm.md).
  */
@@ -19,6 +20,7 @@
 #include <nipcell/ion.h>
 
 #include "cell.h"
+#include "ctl_client.h"
 #include "machine.h"
 #include "run.h"
 
@@ -30,6 +32,7 @@ static void usage(FILE *f)
 		"usage: nipcell-vmm run CELL\n"
 		"       nipcell-vmm check CELL\n"
 		"       nipcell-vmm dtb CELL -o FILE\n"
+		"       nipcell-vmm ctl SOCKET COMMAND...   (docs/control.md)\n"
 		"       nipcell-vmm --version\n"
 		"CELL is a cell.toml file (docs/cell-toml.md).\n");
 }
@@ -167,6 +170,8 @@ int main(int argc, char **argv)
 		return cmd_check(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "dtb") && !strcmp(argv[3], "-o"))
 		return cmd_dtb(argv[2], argv[4]);
+	if (argc >= 4 && !strcmp(argv[1], "ctl"))
+		return nc_ctl_client(argv[2], argc - 3, argv + 3);
 	usage(stderr);
 	return NC_EXIT_USAGE;
 }

@@ -134,7 +134,9 @@ static void blk_issue(struct ion_hq *q, uint32_t tag)
 	struct io_uring_sqe *sqe = ion_get_sqe(v->h);
 	uint64_t pos = s->off * ION_BLK_SECTOR + r->done;
 	uint32_t rest = s->len - r->done;
-	void *buf = ion_win_ptr(v, s->data_off + r->done);
+	/* data_off is checked for READ/WRITE only: no pointer from it else */
+	bool rw = s->opcode == ION_OP_BLK_READ || s->opcode == ION_OP_BLK_WRITE;
+	void *buf = rw ? ion_win_ptr(v, s->data_off + r->done) : NULL;
 
 	switch (s->opcode) {
 	case ION_OP_BLK_READ:

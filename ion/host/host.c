@@ -13,6 +13,8 @@
 
 #include "host.h"
 
+#define ION_GUARD	4096
+
 int ion_errf(char *err, size_t errlen, int rc, const char *fmt, ...)
 {
 	va_list ap;
@@ -149,9 +151,15 @@ static int open_valves(struct ion_host *h, char *err, size_t errlen)
 	return 0;
 }
 
-/* A sealed memfd: another process may map it, nobody may resize it. */
+/*
+ * A sealed memfd: another process may map it, nobody may resize it. The
+ * mapping sits between two PROT_NONE guard pages, so a host access that
+ * strayed past either end would fault rather than touch other memory.
+ */
 static int create_window(struct ion_host *h, char *err, size_t errlen)
 {
+	void *base;
+
 	h->memfd = memfd_create("nipcell-ion", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (h->memfd < 0)
 		return ion_errf(err, errlen, -errno, "ion window memfd: %s",
@@ -161,9 +169,15 @@ static int create_window(struct ion_host *h, char *err, size_t errlen)
 		  F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
 		return ion_errf(err, errlen, -errno, "ion window memfd size 0x%llx: %s",
 				(unsigned long long)h->size, strerror(errno));
-	h->win = mmap(NULL, h->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      h->memfd, 0);
+	base = mmap(NULL, h->size + 2 * ION_GUARD, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return ion_errf(err, errlen, -errno, "ion window mmap: %s",
+				strerror(errno));
+	h->win = mmap((char *)base + ION_GUARD, h->size, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_FIXED, h->memfd, 0);
 	if (h->win == MAP_FAILED) {
+		munmap(base, h->size + 2 * ION_GUARD);
 		h->win = NULL;
 		return ion_errf(err, errlen, -errno, "ion window mmap: %s",
 				strerror(errno));
@@ -270,7 +284,7 @@ void ion_host_destroy(struct ion_host *h)
 	if (h->ctl_fd >= 0)
 		close(h->ctl_fd);
 	if (h->win)
-		munmap(h->win, h->size);
+		munmap((char *)h->win - ION_GUARD, h->size + 2 * ION_GUARD);
 	if (h->memfd >= 0)
 		close(h->memfd);
 	for (unsigned i = 0; i <= ION_HOST_MAX_BLK; i++)

@@ -93,7 +93,8 @@ int ion_ring_setup(struct ion_host *h, char *err, size_t errlen)
 			(h->valves[i]->desc.queues[0].entries + 2);
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_R_DISABLED | IORING_SETUP_CQSIZE;
-	p.cq_entries = pow2_up(2 * need);
+	/* CQSIZE must not be below the SQ size (EINVAL on Linux 6.1). */
+	p.cq_entries = pow2_up(2 * need < ION_URING_SQ ? ION_URING_SQ : 2 * need);
 	rc = io_uring_queue_init_params(ION_URING_SQ, &h->ring, &p);
 	if (rc < 0)
 		return ion_errf(err, errlen, rc, "io_uring setup: %s", strerror(-rc));

@@ -88,7 +88,8 @@ struct nc_config {
 
 /*
  * Parse len bytes of text (need not be NUL-terminated; never read past len)
- * as the cell file file. Returns 0, or -1 with err filled and *c left empty
+ * as the cell file named file (not NULL; relative paths in it resolve
+ * against its folder). Returns 0, or -1 with err filled and *c left empty
  * (safe to nc_config_free()). *c need not be initialised.
  */
 int nc_config_parse(struct nc_config *c, const char *file, const char *text,

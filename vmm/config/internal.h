@@ -31,6 +31,8 @@ bool nc_valid_name(const char *s);
 bool nc_valid_ifname(const char *s);
 /* a string without control characters */
 bool nc_printable(const char *s);
+/* s, for quoting in a message that must stay one line */
+const char *nc_shown(const char *s);
 
 /* path.c: all return malloc'd strings, or NULL when out of memory. */
 /* The folder of file: "." for "cell.toml", "/" for "/cell.toml". */

@@ -131,3 +131,8 @@ bool nc_printable(const char *s)
 	}
 	return true;
 }
+
+const char *nc_shown(const char *s)
+{
+	return nc_printable(s) ? s : "(with control characters)";
+}

@@ -12,8 +12,7 @@ static int inside(uintptr_t lo, uintptr_t hi, const void *base, size_t len)
 	return base && lo >= b && hi <= b + len;
 }
 
-long nc_footprint_kib(const void *a, size_t alen, const void *b, size_t blen,
-		      const void *c, size_t clen)
+long nc_footprint_kib(const void *ram, size_t ram_len, const void *win, size_t win_len)
 {
 	unsigned long lo, hi;
 	long total = 0, kib;
@@ -26,8 +25,7 @@ long nc_footprint_kib(const void *a, size_t alen, const void *b, size_t blen,
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
-			skip = inside(lo, hi, a, alen) || inside(lo, hi, b, blen) ||
-			       inside(lo, hi, c, clen);
+			skip = inside(lo, hi, ram, ram_len) || inside(lo, hi, win, win_len);
 		else if (!skip && sscanf(line, "Rss: %ld kB", &kib) == 1)
 			total += kib;
 	}

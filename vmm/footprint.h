@@ -8,7 +8,6 @@
  * Resident KiB of this process outside the given mappings (guest RAM and
  * the ION window), from /proc/self/smaps; -1 when it cannot be read.
  */
-long nc_footprint_kib(const void *a, size_t alen, const void *b, size_t blen,
-		      const void *c, size_t clen);
+long nc_footprint_kib(const void *ram, size_t ram_len, const void *win, size_t win_len);
 
 #endif /* NC_FOOTPRINT_H */

@@ -45,6 +45,8 @@ struct nc_runtime {
 	unsigned		nr_vcpus;
 	struct nc_ram_map	ram[2];
 	unsigned		nr_ram;
+	void			*ram_base;	/* one mapping for all guest RAM */
+	uint64_t		ram_size;
 	struct ion_host		*ion;
 	struct nc_console	con;
 	struct nc_control	ctl;
@@ -145,22 +147,31 @@ static void doorbell_mmio(void *opaque, uint64_t off, uint8_t *data, uint32_t le
 static int setup_memory(struct nc_runtime *rt)
 {
 	struct nc_cell *cell = &rt->cell;
+	char *base;
 	unsigned i;
 
+	/*
+	 * One host mapping for all guest RAM, carved into the memslots: easier
+	 * to account for (the kernel would merge separate ones anyway).
+	 */
+	base = mmap(NULL, cell->cfg.memory, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED) {
+		snprintf(rt->err, sizeof(rt->err), "guest RAM %llu MiB: %s",
+			 (unsigned long long)(cell->cfg.memory >> 20), strerror(errno));
+		return -1;
+	}
+	rt->ram_base = base;
+	rt->ram_size = cell->cfg.memory;
+	madvise(base, rt->ram_size, MADV_MERGEABLE);
 	for (i = 0; i < cell->ram.nr_ram; i++) {
 		struct nc_ram_map *r = &rt->ram[i];
 
 		r->gpa = cell->ram.ram[i].gpa;
 		r->size = cell->ram.ram[i].size;
-		r->hva = mmap(NULL, r->size, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (r->hva == MAP_FAILED) {
-			snprintf(rt->err, sizeof(rt->err), "guest RAM %llu MiB: %s",
-				 (unsigned long long)(r->size >> 20), strerror(errno));
-			return -1;
-		}
+		r->hva = base;
+		base += r->size;
 		rt->nr_ram++;
-		madvise(r->hva, r->size, MADV_MERGEABLE);
 		if (nc_vm_add_memory(&rt->vm, r->gpa, r->size, r->hva, rt->err, sizeof(rt->err)))
 			return -1;
 	}
@@ -425,8 +436,8 @@ static void destroy(struct nc_runtime *rt)
 	for (i = 0; i < rt->nr_vcpus; i++)
 		nc_vcpu_destroy(&rt->vcpus[i]);
 	nc_vm_close(&rt->vm);
-	for (i = 0; i < rt->nr_ram; i++)
-		munmap(rt->ram[i].hva, rt->ram[i].size);
+	if (rt->ram_base)
+		munmap(rt->ram_base, rt->ram_size);
 	if (rt->ion)
 		ion_host_destroy(rt->ion);
 	if (rt->m.stop_fd >= 0)
@@ -479,9 +490,7 @@ int nc_run(const char *cell_path)
 		rt->cell.nr_valves == 1 ? "" : "s", now_ms() - t0);
 
 	wait_for_stop(rt, sig_fd);
-	rss_kib = nc_footprint_kib(rt->ram[0].hva, rt->ram[0].size,
-				   rt->nr_ram > 1 ? rt->ram[1].hva : NULL,
-				   rt->nr_ram > 1 ? rt->ram[1].size : 0,
+	rss_kib = nc_footprint_kib(rt->ram_base, rt->ram_size,
 				   ion_host_window(rt->ion), ion_host_window_size(rt->ion));
 	teardown(rt);
 

@@ -68,23 +68,6 @@ static void pr_info(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-void nc_machine_stop(struct nc_machine *m, enum nc_stop why, const char *fmt, ...)
-{
-	uint64_t one = 1;
-	va_list ap;
-
-	pthread_mutex_lock(&m->lock);
-	if (m->stop == NC_STOP_NONE) {
-		m->stop = why;
-		va_start(ap, fmt);
-		vsnprintf(m->stop_why, sizeof(m->stop_why), fmt, ap);
-		va_end(ap);
-	}
-	pthread_mutex_unlock(&m->lock);
-	if (write(m->stop_fd, &one, sizeof(one)) < 0)
-		m->stopping = true;	/* cannot happen with an eventfd; be safe */
-}
-
 static double now_ms(void)
 {
 	struct timespec t;

@@ -222,7 +222,7 @@ static int header(struct reader *r, const struct nc_toml_handler *h,
 	skip_ws(r);
 	if (peek(r, 0) == '.')
 		return fail(r, r->pos,
-			    "dotted table names ([%s.…]) are not supported",
+			    "dotted table names ([%s...]) are not supported",
 			    r->key);
 	if (peek(r, 0) != ']' || (array && peek(r, 1) != ']'))
 		return fail(r, r->pos, "expected '%s' to close '%s%s'",

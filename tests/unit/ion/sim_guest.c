@@ -68,17 +68,25 @@ int sim_queue(struct sim_guest *g, unsigned v, unsigned q, int doorbell_fd,
 	return 0;
 }
 
-int sim_submit(struct sim_q *q, const struct ion_sqe *e)
+int sim_push(struct sim_q *q, const struct ion_sqe *e)
 {
 	uint32_t cons = __atomic_load_n(&q->sq->cons, __ATOMIC_ACQUIRE);
-	uint32_t old = q->sq_prod;
-	uint64_t one = 1;
-	bool ei = q->g->hdr->guest_features & ION_F_EVENT_IDX;
 
 	if (q->sq_prod - cons >= q->entries)
 		return -EBUSY;
 	q->sqes[q->sq_prod & (q->entries - 1)] = *e;
 	q->sq_prod++;
+	return 0;
+}
+
+int sim_kick(struct sim_q *q)
+{
+	uint32_t old = __atomic_load_n(&q->sq->prod, __ATOMIC_RELAXED);
+	bool ei = q->g->hdr->guest_features & ION_F_EVENT_IDX;
+	uint64_t one = 1;
+
+	if (old == q->sq_prod)
+		return 0;
 	__atomic_store_n(&q->sq->prod, q->sq_prod, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!ei || ion_need_event(__atomic_load_n(&q->sq->event, __ATOMIC_RELAXED),
@@ -88,6 +96,13 @@ int sim_submit(struct sim_q *q, const struct ion_sqe *e)
 			return -errno;
 	}
 	return 0;
+}
+
+int sim_submit(struct sim_q *q, const struct ion_sqe *e)
+{
+	int rc = sim_push(q, e);
+
+	return rc ? rc : sim_kick(q);
 }
 
 int sim_reap(struct sim_q *q, struct ion_cqe *out)

@@ -42,6 +42,10 @@ int sim_queue(struct sim_guest *g, unsigned v, unsigned q, int doorbell_fd,
 void *sim_ptr(struct sim_guest *g, uint64_t off);
 /* Queues one entry; -EBUSY when the SQ is full. Rings when asked to. */
 int sim_submit(struct sim_q *q, const struct ion_sqe *e);
+/* Writes one entry without publishing it; -EBUSY when the SQ is full. */
+int sim_push(struct sim_q *q, const struct ion_sqe *e);
+/* Publishes what sim_push() wrote; rings the doorbell when asked to. */
+int sim_kick(struct sim_q *q);
 /* Takes one completion if there is one: 1, else 0. */
 int sim_reap(struct sim_q *q, struct ion_cqe *out);
 /*

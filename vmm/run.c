@@ -479,7 +479,7 @@ int nc_run(const char *cell_path)
 
 	hdr = ion_host_window(rt->ion);
 	status = exit_status(rt->m.stop);
-	pr_info("%s after %.2f s; guest status %u", rt->m.stop_why,
+	pr_info("%s after %.2f s; guest status 0x%x", rt->m.stop_why,
 		(now_ms() - t0) / 1e3, __atomic_load_n(&hdr->guest_status, __ATOMIC_ACQUIRE));
 	report_stats(rt);
 	if (rss_kib >= 0)

@@ -50,9 +50,13 @@ else
 	echo "NCT FAIL net-ping-guest-to-host $(tail -2 /tmp/ping.out | tr '\n' ' ')"
 fi
 t0=$(up)
-nc_pattern up $NC_NET_BYTES | nc -w 10 $NC_HOST_IP $NC_PORT_UP
-t1=$(up)
-echo "NCT PASS net-tcp-upload-sent 4 MiB to the host ($(rate $NC_NET_BYTES $t0 $t1)); host.sh checks it"
+if nc_pattern up $NC_NET_BYTES | nc -w 10 $NC_HOST_IP $NC_PORT_UP; then
+	t1=$(up)
+	echo "NCT PASS net-tcp-upload-sent 4 MiB to the host ($(rate $NC_NET_BYTES $t0 $t1)); host.sh checks the bytes"
+else
+	t1=$(up)
+	echo "NCT FAIL net-tcp-upload-sent nc to $NC_HOST_IP:$NC_PORT_UP failed"
+fi
 got=$(nc -w 10 $NC_HOST_IP $NC_PORT_DOWN | nc_md5)
 t2=$(up)
 if [ "$got" = "$(nc_pattern down $NC_NET_BYTES | nc_md5)" ]; then

@@ -102,6 +102,11 @@ int ion_ring_setup(struct ion_host *h, char *err, size_t errlen)
 	if (!(p.features & IORING_FEAT_NODROP))
 		return ion_errf(err, errlen, -EOPNOTSUPP,
 				"io_uring: kernel lacks IORING_FEAT_NODROP (Linux 5.5)");
+	/* Without it liburing's timed waits queue IORING_OP_TIMEOUT SQEs,
+	 * which the restrictions below refuse. */
+	if (!(p.features & IORING_FEAT_EXT_ARG))
+		return ion_errf(err, errlen, -EOPNOTSUPP,
+				"io_uring: kernel lacks IORING_FEAT_EXT_ARG (Linux 5.11)");
 	rc = register_files(h);
 	if (rc < 0)
 		return ion_errf(err, errlen, rc, "io_uring: registering %d files: %s",
@@ -303,12 +308,15 @@ int ion_host_stop(struct ion_host *h)
 	uint64_t one = 1;
 
 	if (!h->running) {
+		int tries = 30;
+
 		if (!h->stopping)
 			begin_stop(h);
-		while (h->inflight_io && ion_service_pass(h, true, 1000) == 0)
+		while (h->inflight_io && tries-- &&
+		       ion_service_pass(h, true, 1000) == 0)
 			;
 		sync_disks(h);
-		return 0;
+		return h->inflight_io ? -ETIMEDOUT : 0;
 	}
 	__atomic_store_n(&h->stop_req, 1, __ATOMIC_RELEASE);
 	if (write(h->ctl_fd, &one, sizeof(one)) != sizeof(one))

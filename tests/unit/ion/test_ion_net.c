@@ -237,7 +237,8 @@ static void exchange(int rounds)
 	}
 	close(s);
 	ion_host_stats(h, 0, &st);
-	ck_assert_uint_ge(st.requests, NR_RX + 2 * rounds);
+	/* every TX and every RX we reaped was taken (a repost may not be yet) */
+	ck_assert_uint_ge(st.requests, 2 * rounds);
 	ck_assert_uint_gt(st.interrupts, 0);
 	ck_assert_uint_eq(st.errors, 0);
 }

@@ -30,7 +30,10 @@ static unsigned int ion_min_queues(u16 type)
 	return type == ION_VALVE_NET ? 2 : 1;
 }
 
-/* Says why, marks the header refused when it is mapped; returns -EINVAL. */
+/*
+ * Says why and marks the header refused when it is mapped. Returns -ENODEV:
+ * the reason is printed already, the driver core need not add its own.
+ */
 int nexus_ion_refuse(struct nexus_ion *ion, const char *fmt, ...)
 {
 	struct va_format vaf;
@@ -43,7 +46,7 @@ int nexus_ion_refuse(struct nexus_ion *ion, const char *fmt, ...)
 	va_end(args);
 	if (ion->hdr)
 		WRITE_ONCE(ion->hdr->guest_state, ION_GUEST_REFUSED);
-	return -EINVAL;
+	return -ENODEV;
 }
 
 struct ion_region {
@@ -120,8 +123,9 @@ static int ion_check_valve(struct nexus_ion *ion, unsigned int v,
 		return nexus_ion_refuse(ion, "valve %u (%s%u): %u queues (want %u to %u)",
 					v, nexus_ion_type_name(d->type), d->id, d->nr_queues,
 					ion_min_queues(d->type), ION_MAX_QUEUES);
-	if (!nexus_ion_range_ok(d->data_off, d->data_size, ion->snap.header_size,
-			  ion->size))
+	/* An input valve has no data area: its data_off means nothing. */
+	if (d->data_size && !nexus_ion_range_ok(d->data_off, d->data_size,
+						ion->snap.header_size, ion->size))
 		return nexus_ion_refuse(ion, "valve %u (%s%u): data area [0x%llx+0x%llx] is outside the window [0x%x-0x%llx)",
 					v, nexus_ion_type_name(d->type), d->id, d->data_off,
 					d->data_size, ion->snap.header_size, ion->size);
@@ -191,16 +195,16 @@ int nexus_ion_check_ident(struct nexus_ion *ion)
 	const struct ion_header *h = &ion->snap;
 
 	if (h->magic != ION_MAGIC)
-		return nexus_ion_refuse(ion, "bad magic 0x%08x at %pa (want 0x%08x)",
-					h->magic, &ion->base, ION_MAGIC);
+		return nexus_ion_refuse(ion, "bad magic 0x%08x at 0x%llx (want 0x%08x)",
+					h->magic, ion->base, ION_MAGIC);
 	if (h->abi_major != ION_ABI_MAJOR)
-		return nexus_ion_refuse(ion, "ABI %u.%u at %pa, this guest speaks %u.%u",
-					h->abi_major, h->abi_minor, &ion->base,
+		return nexus_ion_refuse(ion, "ABI %u.%u at 0x%llx, this guest speaks %u.%u",
+					h->abi_major, h->abi_minor, ion->base,
 					ION_ABI_MAJOR, ION_ABI_MINOR);
 	if (h->window_size < ION_MIN_SIZE || h->window_size > ION_MAX_SIZE ||
 	    !IS_ALIGNED(h->window_size, ION_ALIGN))
-		return nexus_ion_refuse(ion, "window_size 0x%llx at %pa (want 0x%llx to 0x%llx, 0x%x-aligned)",
-					h->window_size, &ion->base, ION_MIN_SIZE,
+		return nexus_ion_refuse(ion, "window_size 0x%llx at 0x%llx (want 0x%llx to 0x%llx, 0x%x-aligned)",
+					h->window_size, ion->base, ION_MIN_SIZE,
 					ION_MAX_SIZE, ION_ALIGN);
 	return 0;
 }

@@ -165,7 +165,7 @@ static int ion_parse_dt(struct nexus_ion *ion, struct platform_device *pdev)
 		} else if (rres.start != ion->base ||
 			   resource_size(&rres) != ion->size) {
 			return nexus_ion_refuse(ion, "%pOF: memory-region %pR is not nipcell,window [0x%llx+0x%llx]",
-						np, &rres, (u64)ion->base, ion->size);
+						np, &rres, ion->base, ion->size);
 		}
 		ion->guarded = true;
 	} else {
@@ -214,8 +214,8 @@ static int ion_check_ram(struct nexus_ion *ion, u64 size)
 					      IORESOURCE_SYSTEM_RAM,
 					      IORES_DESC_NONE) == REGION_DISJOINT)
 		return 0;
-	return nexus_ion_refuse(ion, "window [%pa+0x%llx] is System RAM with no reserved-memory guard",
-				&ion->base, size);
+	return nexus_ion_refuse(ion, "window [0x%llx+0x%llx] is System RAM with no reserved-memory guard",
+				ion->base, size);
 }
 
 /*
@@ -229,16 +229,16 @@ static int ion_map(struct nexus_ion *ion)
 	int ret;
 
 	if (!ion->base || !PAGE_ALIGNED(ion->base))
-		return nexus_ion_refuse(ion, "window base %pa is zero or not page-aligned",
-					&ion->base);
+		return nexus_ion_refuse(ion, "window base 0x%llx is zero or not page-aligned",
+					ion->base);
 	if (!ion->size) {
 		ret = ion_check_ram(ion, PAGE_SIZE);
 		if (ret)
 			return ret;
 		h = memremap(ion->base, PAGE_SIZE, MEMREMAP_WB);
 		if (!h)
-			return nexus_ion_refuse(ion, "cannot map the window header at %pa",
-						&ion->base);
+			return nexus_ion_refuse(ion, "cannot map the window header at 0x%llx",
+						ion->base);
 		memcpy(&ion->snap, h, sizeof(ion->snap));
 		ion->hdr = h;	/* for nexus_ion_refuse() */
 							ret = nexus_ion_check_ident(ion);
@@ -253,8 +253,8 @@ static int ion_map(struct nexus_ion *ion)
 		return ret;
 	h = devm_memremap(ion->dev, ion->base, ion->size, MEMREMAP_WB);
 	if (IS_ERR(h))
-		return nexus_ion_refuse(ion, "cannot map the window [%pa+0x%llx]",
-					&ion->base, ion->size);
+		return nexus_ion_refuse(ion, "cannot map the window [0x%llx+0x%llx]",
+					ion->base, ion->size);
 	ion->hdr = h;
 	memcpy(&ion->snap, h, sizeof(ion->snap));
 	return nexus_ion_check_ident(ion);
@@ -316,8 +316,8 @@ static int nexus_ion_probe(struct platform_device *pdev)
 	nexus_ion_state = ION_STATE_BOUND;
 	mutex_unlock(&nexus_ion_lock);
 
-	pr_info("ION window %pa size 0x%llx magic 0x%08x abi %u.%u, %u valves%s\n",
-		&ion->base, ion->size, ion->snap.magic, ion->snap.abi_major,
+	pr_info("ION window 0x%llx size 0x%llx magic 0x%08x abi %u.%u, %u valves%s\n",
+		ion->base, ion->size, ion->snap.magic, ion->snap.abi_major,
 		ion->snap.abi_minor, ion->snap.nr_valves,
 		ion->polling ? " (polled)" : "");
 	return 0;

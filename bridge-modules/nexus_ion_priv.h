@@ -41,7 +41,7 @@ struct nexus_ion_valve {
 /* One bound window. */
 struct nexus_ion {
 	struct device *dev;
-	phys_addr_t base;
+	u64 base;
 	u64 size;
 	struct ion_header *hdr;		/* the mapped window */
 	struct ion_header snap;		/* the validated copy */

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Prints the ION header constants the guest's /init needs as shell
+ * assignments (/etc/nipcell-ion.sh in the initramfs), so that no script
+ * spells the magic or a field offset itself. Built and run on the build
+ * host by initramfs/build-guest: the header layout is the same on every
+ * architecture (ion.h asserts it).
+ */
+#include <stddef.h>
+#include <stdio.h>
+
+#include <nipcell/ion.h>
+
+#define OFF(name, f) \
+	printf("ION_OFF_%s=%zu\n", name, offsetof(struct ion_header, f))
+
+int main(void)
+{
+	printf("ION_MAGIC=0x%08X\n", ION_MAGIC);
+	printf("ION_ABI=%u.%u\n", ION_ABI_MAJOR, ION_ABI_MINOR);
+	printf("ION_GUEST_NONE=%u\n", ION_GUEST_NONE);
+	printf("ION_GUEST_BOUND=%u\n", ION_GUEST_BOUND);
+	printf("ION_GUEST_REFUSED=%u\n", ION_GUEST_REFUSED);
+	OFF("MAGIC", magic);
+	OFF("WINDOW_SIZE", window_size);
+	OFF("GUEST_STATE", guest_state);
+	OFF("GUEST_STATUS", guest_status);
+	return 0;
+}

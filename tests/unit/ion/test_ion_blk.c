@@ -129,11 +129,14 @@ START_TEST(discard_and_write_zeroes)
 {
 	static uint8_t got[1 << 20], zero[1 << 20];
 	struct stat before, after;
+	int fd;
 
 	open_blk(false, false);
 	file_fill(0xaa, 1 << 20, 0);
 	file_fill(0xbb, 1 << 20, 1 << 20);
-	fsync(open(img, O_RDONLY));	/* allocate blocks before stat */
+	fd = open(img, O_RDONLY);
+	ck_assert_int_eq(fsync(fd), 0);	/* allocate blocks before stat */
+	close(fd);
 	ck_assert_int_eq(stat(img, &before), 0);
 	ck_assert_int_eq(req(ION_OP_BLK_DISCARD, 0, 0, 1 << 20, 0).status, 0);
 	file_read(got, 1 << 20, 0);

@@ -3,6 +3,7 @@
 # to files that host.sh checks after the cell exits).
 . ./common.sh
 
+rm -f bg.pids
 dd if=/dev/zero of=disk.img bs=1M count=0 seek=$NC_DISK_MIB 2>/dev/null
 tapctl add nxtap0 || echo "NCT FAIL host-tap tapctl add nxtap0 failed"
 ip link set nxtap0 up
@@ -10,8 +11,10 @@ ip addr add $NC_HOST_IP/24 dev nxtap0
 
 # TCP: receive the guest's upload, serve the download.
 nc_pattern down $NC_NET_BYTES >net-down.bin
-nc -l -p $NC_PORT_UP >net-up.bin &
-echo $! >bg.pids
+# busybox nc stops reading the socket once its own stdin ends: keep that
+# stdin open (the sleep's pid is recorded for host.sh to end it).
+{ sleep 600 & echo $! >>bg.pids; wait; } | nc -l -p $NC_PORT_UP >net-up.bin &
+echo $! >>bg.pids
 nc -l -p $NC_PORT_DOWN <net-down.bin &
 echo $! >>bg.pids
 

@@ -12,24 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/errf.h"
 #include "arch/arm64/layout.h"
 #include "dtb/bootargs.h"
 
 #define ION_BASE_KEY	"ion_base="
 #define ION_BASE_KEYLEN	(sizeof(ION_BASE_KEY) - 1)
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 static const char *skip_space(const char *s)
 {
@@ -89,7 +77,7 @@ int nc_bootargs_ion(char *out, size_t outlen, const char *cmdline,
 		    strncmp(tok, ION_BASE_KEY, ION_BASE_KEYLEN))
 			continue;
 		if (!names_base(tok, tlen, ion_base))
-			return fail(err, errlen,
+			return nc_errf(-EINVAL, err, errlen,
 				    "bootargs say %.*s but the ion window is at 0x%" PRIx64,
 				    (int)tlen, tok, ion_base);
 		found++;
@@ -106,11 +94,11 @@ int nc_bootargs_ion(char *out, size_t outlen, const char *cmdline,
 			     dashes ? " " : "", dashes ? dashes : "");
 	}
 	if (n < 0 || (size_t)n >= NC_CMDLINE_MAX)
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "bootargs are %d bytes with " ION_BASE_KEY "; the arm64 kernel takes at most %d",
 			    n, NC_CMDLINE_MAX - 1);
 	if ((size_t)n >= outlen)
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "bootargs are %d bytes with " ION_BASE_KEY "; the buffer holds %zu",
 			    n, outlen ? outlen - 1 : 0);
 	return n;

@@ -15,6 +15,7 @@
 
 #include <libfdt.h>
 
+#include "util/errf.h"
 #include "dtb/bootargs.h"
 #include "dtb/fdt.h"
 
@@ -44,19 +45,6 @@ struct fdt_ctx {
 			}						\
 		}							\
 	} while (0)
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 __attribute__((format(printf, 2, 3)))
 static void begin_node(struct fdt_ctx *c, const char *fmt, ...)
@@ -345,17 +333,17 @@ static int check_cpus(const struct nc_fdt_params *p, char *err, size_t errlen)
 	unsigned int i, j;
 
 	if (p->vcpus < 1 || p->vcpus > NC_MAX_VCPUS)
-		return fail(err, errlen, "device tree: %u vCPUs; 1 to %d are supported",
+		return nc_errf(-EINVAL, err, errlen, "device tree: %u vCPUs; 1 to %d are supported",
 			    p->vcpus, NC_MAX_VCPUS);
 	if (p->gic_redist_count && (p->gic_redist_count < p->vcpus ||
 				    p->gic_redist_count > NC_MAX_VCPUS))
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "device tree: %u GIC redistributors for %u vCPUs (at most %d)",
 			    p->gic_redist_count, p->vcpus, NC_MAX_VCPUS);
 	for (i = 0; i < p->vcpus; i++)
 		for (j = 0; j < i; j++)
 			if (vcpu_mpidr(p, i) == vcpu_mpidr(p, j))
-				return fail(err, errlen,
+				return nc_errf(-EINVAL, err, errlen,
 					    "device tree: vCPUs %u and %u have the same MPIDR affinity 0x%" PRIx64,
 					    j, i, vcpu_mpidr(p, i));
 	return 0;
@@ -372,32 +360,32 @@ static int check_params(const struct nc_fdt_params *p, char *err,
 		return ret;
 	if (p->ram.nr_ram < 1 || p->ram.nr_ram > 2 || !p->ram.ram[0].size ||
 	    (p->ram.nr_ram == 2 && !p->ram.ram[1].size))
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "device tree: RAM layout has %u regions; lay it out with nc_ram_layout()",
 			    p->ram.nr_ram);
 	if (!p->ion_size)
-		return fail(err, errlen, "device tree: the ion window is empty");
+		return nc_errf(-EINVAL, err, errlen, "device tree: the ion window is empty");
 	if (p->ram.ion.size && (p->ram.ion.gpa != p->ion_base ||
 				p->ram.ion.size != p->ion_size))
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "device tree: ion window [0x%08" PRIx64 "-0x%08" PRIx64 "] is not the RAM layout's [0x%08" PRIx64 "-0x%08" PRIx64 "]",
 			    p->ion_base, p->ion_base + p->ion_size - 1,
 			    p->ram.ion.gpa, nc_region_end(&p->ram.ion) - 1);
 	if ((p->initrd_start || p->initrd_end) &&
 	    p->initrd_end <= p->initrd_start)
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "device tree: initrd [0x%" PRIx64 ", 0x%" PRIx64 ") is empty or reversed",
 			    p->initrd_start, p->initrd_end);
 	if (p->nr_ion_irqs > ION_MAX_VALVES)
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "device tree: %u ion interrupts; at most %d",
 			    p->nr_ion_irqs, ION_MAX_VALVES);
 	if (p->uart_spi >= NC_NR_SPIS)
-		return fail(err, errlen, "device tree: UART SPI %u; SPIs are 0 to %d",
+		return nc_errf(-EINVAL, err, errlen, "device tree: UART SPI %u; SPIs are 0 to %d",
 			    p->uart_spi, NC_NR_SPIS - 1);
 	for (i = 0; i < p->nr_ion_irqs; i++)
 		if (p->ion_spi[i] >= NC_NR_SPIS)
-			return fail(err, errlen,
+			return nc_errf(-EINVAL, err, errlen,
 				    "device tree: valve %u SPI %u; SPIs are 0 to %d",
 				    i, p->ion_spi[i], NC_NR_SPIS - 1);
 	return 0;
@@ -423,12 +411,12 @@ int nc_fdt_build(void *buf, size_t bufsz, const struct nc_fdt_params *p,
 
 	build(&c, p, bootargs, (int)bufsz);
 	if (c.ret == -FDT_ERR_NOSPACE) {
-		fail(err, errlen, "device tree does not fit in %zu bytes: %s: %s",
+		nc_errf(-EINVAL, err, errlen, "device tree does not fit in %zu bytes: %s: %s",
 		     bufsz, c.call, fdt_strerror(c.ret));
 		return -ENOSPC;
 	}
 	if (c.ret)
-		return fail(err, errlen, "device tree: %s: %s", c.call,
+		return nc_errf(-EINVAL, err, errlen, "device tree: %s: %s", c.call,
 			    fdt_strerror(c.ret));
 	*out_size = fdt_totalsize(buf);
 	return 0;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/errf.h"
 #include "image.h"
 #include "layout.h"
 
@@ -27,32 +28,6 @@
 #define PE_COFF_SIZE		20	/* COFF file header */
 #define PE_SECTION_SIZE		40
 #define PE_MACHINE_ARM64	0xaa64
-
-__attribute__((format(printf, 4, 5)))
-static int fail(int ret, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
-
-static const char *size_str(char *buf, size_t len, uint64_t size)
-{
-	unsigned long long v = size;
-
-	if (v && v % MiB == 0)
-		snprintf(buf, len, "%llu MiB", v / MiB);
-	else if (v && v % 1024 == 0)
-		snprintf(buf, len, "%llu KiB", v / 1024);
-	else
-		snprintf(buf, len, "%llu bytes", v);
-	return buf;
-}
 
 static uint16_t get_le16(const uint8_t *p)
 {
@@ -102,25 +77,25 @@ static int not_an_image(const uint8_t *b, size_t len, const char *name,
 		/* e_machine at 18, in the byte order of EI_DATA (5). */
 		machine = b[5] == 2 ? (uint16_t)(b[18] << 8 | b[19]) :
 				      get_le16(b + 18);
-		return fail(-ENOEXEC, err, errlen,
+		return nc_errf(-ENOEXEC, err, errlen,
 			    "%s: not an arm64 Image: it is an ELF file (%s%s); boot arch/arm64/boot/Image instead",
 			    name, elf_machine(machine, m, sizeof(m)),
 			    machine == 183 ? ", a vmlinux?" : "");
 	}
 	if (!memcmp(b, "MZ", 2) && !memcmp(b + 4, "zimg", 4))
-		return fail(-ENOEXEC, err, errlen,
+		return nc_errf(-ENOEXEC, err, errlen,
 			    "%s: not an arm64 Image: it is an EFI zboot image (vmlinuz.efi); boot arch/arm64/boot/Image instead",
 			    name);
 	if (len >= 0x206 && b[0x1fe] == 0x55 && b[0x1ff] == 0xaa &&
 	    !memcmp(b + 0x202, "HdrS", 4))
-		return fail(-ENOEXEC, err, errlen,
+		return nc_errf(-ENOEXEC, err, errlen,
 			    "%s: not an arm64 Image: it is an x86 bzImage; a NipCell boots an arm64 Image",
 			    name);
 	if (b[0] == 0x1f && b[1] == 0x8b)
-		return fail(-ENOEXEC, err, errlen,
+		return nc_errf(-ENOEXEC, err, errlen,
 			    "%s: not an arm64 Image: it is gzip-compressed (Image.gz?); decompress it first",
 			    name);
-	return fail(-ENOEXEC, err, errlen,
+	return nc_errf(-ENOEXEC, err, errlen,
 		    "%s: not an arm64 Image (magic 0x%08x at offset %d, want 0x%08x)",
 		    name, get_le32(b + NC_IMAGE_MAGIC_OFFSET),
 		    NC_IMAGE_MAGIC_OFFSET, NC_IMAGE_MAGIC);
@@ -144,7 +119,7 @@ static int check_pe_size(const uint8_t *b, size_t len, const char *name,
 	if (pe < NC_IMAGE_HEADER_SIZE)
 		return 0;
 	if (len < pe + PE_SIG_SIZE + PE_COFF_SIZE)
-		return fail(-EINVAL, err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "%s: truncated: file is %zu bytes, its PE header is at %" PRIu64,
 			    name, len, pe);
 	if (memcmp(b + pe, "PE\0\0", 4) ||
@@ -154,7 +129,7 @@ static int check_pe_size(const uint8_t *b, size_t len, const char *name,
 	sec = pe + PE_SIG_SIZE + PE_COFF_SIZE + get_le16(b + pe + 20);
 	end = sec + (uint64_t)nsec * PE_SECTION_SIZE;
 	if (len < end)
-		return fail(-EINVAL, err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "%s: truncated: file is %zu bytes, its PE section table ends at %" PRIu64,
 			    name, len, end);
 	for (i = 0; i < nsec; i++, sec += PE_SECTION_SIZE) {
@@ -164,7 +139,7 @@ static int check_pe_size(const uint8_t *b, size_t len, const char *name,
 			raw_end = end;
 	}
 	if (len < raw_end)
-		return fail(-EINVAL, err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "%s: truncated: file is %zu bytes, header says %" PRIu64,
 			    name, len, raw_end);
 	return 0;
@@ -182,7 +157,7 @@ int nc_image_parse(const void *buf, size_t len, const char *name,
 		name = "Image";
 	memset(out, 0, sizeof(*out));
 	if (len < NC_IMAGE_HEADER_SIZE)
-		return fail(-EINVAL, err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "%s: truncated: %zu bytes, an arm64 Image header is %d",
 			    name, len, NC_IMAGE_HEADER_SIZE);
 	if (get_le32(b + NC_IMAGE_MAGIC_OFFSET) != NC_IMAGE_MAGIC)
@@ -198,23 +173,23 @@ int nc_image_parse(const void *buf, size_t len, const char *name,
 		img.flags = 0;
 	}
 	if (img.flags & NC_IMAGE_F_BE)
-		return fail(-EINVAL, err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "%s: big-endian kernel (header flags 0x%" PRIx64 "); a NipCell runs little-endian kernels only",
 			    name, img.flags);
 	if (img.text_offset % NC_RAM_ALIGN)
-		return fail(-EINVAL, err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "%s: text_offset 0x%" PRIx64 " is not 4 KiB aligned",
 			    name, img.text_offset);
 	if (img.text_offset >= NC_RAM_MAX || img.image_size > NC_RAM_MAX)
-		return fail(-EINVAL, err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "%s: header says text_offset 0x%" PRIx64 ", image_size 0x%" PRIx64 ": more than the largest cell's RAM (%s)",
 			    name, img.text_offset, img.image_size,
-			    size_str(s, sizeof(s), NC_RAM_MAX));
+			    nc_size_str(s, sizeof(s), NC_RAM_MAX));
 	ret = check_pe_size(b, len, name, err, errlen);
 	if (ret)
 		return ret;
 	if (len > img.image_size)
-		return fail(-EINVAL, err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "%s: file is %zu bytes but its header says image_size %" PRIu64 " (BSS included): corrupt header?",
 			    name, len, img.image_size);
 	*out = img;
@@ -231,10 +206,10 @@ int nc_image_place(const struct nc_arm64_image *img, uint64_t ram_gpa,
 	char s1[32], s2[32];
 
 	if (gpa + img->image_size > ram_end || gpa + img->image_size < gpa)
-		return fail(-EINVAL, err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "kernel (image_size %s, BSS included) does not fit in %s of RAM at 0x%08" PRIx64 ": at 0x%08" PRIx64 " it would end at 0x%08" PRIx64,
-			    size_str(s1, sizeof(s1), img->image_size),
-			    size_str(s2, sizeof(s2), ram_size), ram_gpa, gpa,
+			    nc_size_str(s1, sizeof(s1), img->image_size),
+			    nc_size_str(s2, sizeof(s2), ram_size), ram_gpa, gpa,
 			    gpa + img->image_size);
 	*kernel_gpa = gpa;
 	return 0;
@@ -251,35 +226,35 @@ int nc_boot_place(uint64_t ram_gpa, uint64_t ram_size, uint64_t kernel_end,
 	char s1[32], s2[32];
 
 	if (kernel_end < ram_gpa || kernel_end > ram_end)
-		return fail(-EINVAL, err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "kernel end 0x%08" PRIx64 " is outside RAM [0x%08" PRIx64 "-0x%08" PRIx64 "]",
 			    kernel_end, ram_gpa, ram_end - 1);
 	if (dtb_size == 0 || dtb_size > NC_DTB_MAX_SIZE)
-		return fail(-EINVAL, err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "DTB is %" PRIu64 " bytes; booting.rst allows 1 byte to 2 MiB",
 			    dtb_size);
 	/* Also keep the 2 MiB block the DTB starts in inside the region. */
 	if (top < ram_gpa + dtb_size ||
 	    ((top - dtb_size) & ~(NC_DTB_ALIGN - 1)) < low ||
 	    ((top - dtb_size) & ~(NC_KERNEL_ALIGN - 1)) < ram_gpa)
-		return fail(-EINVAL, err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "DTB (%s) does not fit between the kernel (ends at 0x%08" PRIx64 ") and the end of RAM at 0x%08" PRIx64,
-			    size_str(s1, sizeof(s1), dtb_size), kernel_end,
+			    nc_size_str(s1, sizeof(s1), dtb_size), kernel_end,
 			    ram_end);
 	dtb = (top - dtb_size) & ~(NC_DTB_ALIGN - 1);
 
 	if (initrd_size) {
 		if (initrd_size > ram_size)
-			return fail(-EINVAL, err, errlen,
+			return nc_errf(-EINVAL, err, errlen,
 				    "initramfs %s does not fit in %s of RAM at 0x%08" PRIx64,
-				    size_str(s1, sizeof(s1), initrd_size),
-				    size_str(s2, sizeof(s2), ram_size), ram_gpa);
+				    nc_size_str(s1, sizeof(s1), initrd_size),
+				    nc_size_str(s2, sizeof(s2), ram_size), ram_gpa);
 		if (dtb < low + initrd_size)
-			return fail(-EINVAL, err, errlen,
+			return nc_errf(-EINVAL, err, errlen,
 				    "initramfs %s does not fit between the kernel (ends at 0x%08" PRIx64 ") and the DTB (at 0x%08" PRIx64 "): %s free; give the cell more RAM",
-				    size_str(s1, sizeof(s1), initrd_size),
+				    nc_size_str(s1, sizeof(s1), initrd_size),
 				    kernel_end, dtb,
-				    size_str(s2, sizeof(s2), dtb - low));
+				    nc_size_str(s2, sizeof(s2), dtb - low));
 		initrd = (dtb - initrd_size) & ~(NC_INITRD_ALIGN - 1);
 	}
 	*dtb_gpa = dtb;

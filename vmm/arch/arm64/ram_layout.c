@@ -11,6 +11,7 @@
 
 #include <nipcell/ion.h>
 
+#include "util/errf.h"
 #include "layout.h"
 #include "ram_layout.h"
 
@@ -30,33 +31,6 @@ static const struct mmio_range mmio_ranges[] = {
 	{ "ION doorbells", NC_DOORBELL_BASE, ION_DOORBELL_SIZE },
 };
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
-/* "256 MiB", "1540 KiB" or "4097 bytes": the most readable exact form. */
-static const char *size_str(char *buf, size_t len, uint64_t size)
-{
-	unsigned long long v = size;
-
-	if (v && v % MiB == 0)
-		snprintf(buf, len, "%llu MiB", v / MiB);
-	else if (v && v % 1024 == 0)
-		snprintf(buf, len, "%llu KiB", v / 1024);
-	else
-		snprintf(buf, len, "%llu bytes", v);
-	return buf;
-}
-
 static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	return a < b + blen && b < a + alen;
@@ -68,29 +42,29 @@ static int check_sizes(uint64_t ram_size, uint64_t ion_base,
 	char s[32];
 
 	if (ram_size % NC_RAM_ALIGN)
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "RAM size 0x%" PRIx64 " is not a multiple of 4 KiB",
 			    ram_size);
 	if (ram_size < NC_RAM_MIN || ram_size > NC_RAM_MAX)
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "RAM size %s is out of range: %llu MiB to %llu MiB",
-			    size_str(s, sizeof(s), ram_size), NC_RAM_MIN / MiB,
+			    nc_size_str(s, sizeof(s), ram_size), NC_RAM_MIN / MiB,
 			    NC_RAM_MAX / MiB);
 	if (ion_base % NC_RAM_ALIGN)
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "ion window base 0x%08" PRIx64 " is not 4 KiB aligned",
 			    ion_base);
 	if (ion_size % NC_RAM_ALIGN)
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "ion window size 0x%" PRIx64 " is not a multiple of 4 KiB",
 			    ion_size);
 	if (ion_size < ION_MIN_SIZE || ion_size > ION_MAX_SIZE)
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "ion window size %s is out of range: %llu MiB to %llu MiB",
-			    size_str(s, sizeof(s), ion_size), ION_MIN_SIZE / MiB,
+			    nc_size_str(s, sizeof(s), ion_size), ION_MIN_SIZE / MiB,
 			    ION_MAX_SIZE / MiB);
 	if (ion_base > NC_GPA_LIMIT - ion_size)
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "ion window [0x%08" PRIx64 "-0x%08" PRIx64 "] ends above the 40-bit guest physical space (0x%llx)",
 			    ion_base, ion_base + ion_size - 1, NC_GPA_LIMIT);
 	return 0;
@@ -106,7 +80,7 @@ static int check_mmio(uint64_t ion_base, uint64_t ion_size, char *err,
 		m = &mmio_ranges[i];
 		if (!overlaps(ion_base, ion_size, m->base, m->size))
 			continue;
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "ion window [0x%08" PRIx64 "-0x%08" PRIx64 "] overlaps %s [0x%08" PRIx64 "-0x%08" PRIx64 "]",
 			    ion_base, ion_base + ion_size - 1, m->name,
 			    m->base, m->base + m->size - 1);
@@ -146,12 +120,12 @@ int nc_ram_layout(struct nc_ram_layout *l, uint64_t ram_size,
 	} else {
 		below = ion_base - NC_RAM_BASE;
 		if (below < NC_BOOT_RAM_MIN)
-			return fail(err, errlen,
+			return nc_errf(-EINVAL, err, errlen,
 				    "RAM below the ion window [0x%08" PRIx64 "-0x%08" PRIx64 "] is only %s [0x%08llx-0x%08" PRIx64 "]; "
 				    "boot needs %llu MiB there for the kernel, initramfs and DTB: "
 				    "put the window at 0x%08llx (RAM then starts after it), at 0x%08llx or higher, or below 0x%08llx",
 				    ion_base, ion_end - 1,
-				    size_str(s, sizeof(s), below), NC_RAM_BASE,
+				    nc_size_str(s, sizeof(s), below), NC_RAM_BASE,
 				    ion_base - 1, NC_BOOT_RAM_MIN / MiB,
 				    NC_RAM_BASE, NC_RAM_BASE + NC_BOOT_RAM_MIN,
 				    NC_RAM_BASE);
@@ -163,7 +137,7 @@ int nc_ram_layout(struct nc_ram_layout *l, uint64_t ram_size,
 	}
 
 	if (nc_region_end(&l->ram[l->nr_ram - 1]) > NC_GPA_LIMIT)
-		return fail(err, errlen,
+		return nc_errf(-EINVAL, err, errlen,
 			    "RAM [0x%08" PRIx64 "-0x%08" PRIx64 "] ends above the 40-bit guest physical space (0x%llx)",
 			    l->ram[l->nr_ram - 1].gpa,
 			    nc_region_end(&l->ram[l->nr_ram - 1]) - 1,

@@ -287,6 +287,9 @@ static int nexus_ion_probe(struct platform_device *pdev)
 		ret = ion_map_doorbells(ion);
 	if (!ret)
 		ret = nexus_ion_check_header(ion);
+	/* Negotiated before the queues are set up: they copy event_idx. */
+	if (!ret)
+		ion->features = ion->snap.features & ION_FEATURES;
 	if (!ret)
 		ret = ion_setup_valves(ion, pdev);
 	if (ret) {
@@ -298,7 +301,6 @@ static int nexus_ion_probe(struct platform_device *pdev)
 	if (ion->snap.host_state != ION_HOST_READY)
 		pr_warn("host state %u, not ready: valves may not be serviced\n",
 			ion->snap.host_state);
-	ion->features = ion->snap.features & ION_FEATURES;
 	WRITE_ONCE(ion->hdr->guest_features, ion->features);
 	/* The features are visible before the host sees BOUND. */
 	smp_wmb();

@@ -21,9 +21,17 @@ int main(void)
 	printf("ION_GUEST_NONE=%u\n", ION_GUEST_NONE);
 	printf("ION_GUEST_BOUND=%u\n", ION_GUEST_BOUND);
 	printf("ION_GUEST_REFUSED=%u\n", ION_GUEST_REFUSED);
+	printf("ION_MAX_VALVES=%u\n", ION_MAX_VALVES);
+	printf("ION_VALVE_BLK=%u\n", ION_VALVE_BLK);
+	printf("ION_VALVE_NET=%u\n", ION_VALVE_NET);
+	printf("ION_VALVE_INPUT=%u\n", ION_VALVE_INPUT);
+	printf("ION_VALVE_SIZE=%zu\n", sizeof(struct ion_valve));
+	printf("ION_VALVE_OFF_TYPE=%zu\n", offsetof(struct ion_valve, type));
 	OFF("MAGIC", magic);
 	OFF("WINDOW_SIZE", window_size);
+	OFF("NR_VALVES", nr_valves);
 	OFF("GUEST_STATE", guest_state);
 	OFF("GUEST_STATUS", guest_status);
+	OFF("VALVES", valves);
 	return 0;
 }

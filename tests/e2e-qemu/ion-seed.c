@@ -4,7 +4,7 @@
  * which QEMU loads at the window base (-device loader). The rest of the
  * window is QEMU's zeroed RAM, which is what empty rings look like.
  *
- *   ion-seed OUT [bad-magic] [abi2] [ring-outside] [no-valves]
+ *   ion-seed OUT [bad-magic] [abi2] [ring-outside] [no-valves] [blk-only]
  *
  * The default is one block, one net and one input valve, laid out the way
  * the ABI asks: rings then data areas, each ION_ALIGN-aligned, after the
@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 	FILE *f;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: ion-seed OUT [bad-magic] [abi2] [ring-outside] [no-valves]\n");
+		fprintf(stderr, "usage: ion-seed OUT [bad-magic] [abi2] [ring-outside] [no-valves] [blk-only]\n");
 		return 2;
 	}
 	h->magic = has(argc, argv, "bad-magic") ? ~ION_MAGIC : ION_MAGIC;
@@ -116,6 +116,8 @@ int main(int argc, char **argv)
 		strcpy(in->config.input.name, "NipCell input");
 		if (has(argc, argv, "ring-outside"))
 			net->queues[1].cq_off = SIZE - ION_ALIGN;
+		if (has(argc, argv, "blk-only"))
+			h->nr_valves = 1;
 	}
 	if (off > SIZE) {
 		fprintf(stderr, "ion-seed: layout needs 0x%llx bytes\n", (unsigned long long)off);

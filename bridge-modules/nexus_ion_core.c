@@ -396,8 +396,15 @@ struct nexus_ion_valve *nexus_ion_get_valve(u16 type, u16 id)
 			valve = ERR_PTR(-EBUSY);
 			break;
 		}
-		for (qi = 0; qi < c->desc.nr_queues; qi++)
+		/*
+		 * Resume from the window's indices and kick every queue once
+		 * (abi.md: on reset or restore), in case a previous load left
+		 * entries the host was not told about.
+		 */
+		for (qi = 0; qi < c->desc.nr_queues; qi++) {
 			nexus_ion_queue_init(&c->queues[qi]);
+			nexus_ion_sq_notify(&c->queues[qi]);
+		}
 		c->claimed = true;
 		valve = c;
 		break;

@@ -58,8 +58,8 @@ void *nexus_ion_valve_data(const struct nexus_ion_valve *valve, u64 off, u64 len
  * or from nexus_ion's poll timer when the window has no interrupts. It may
  * run when nothing is pending. Clearing it waits for a running call.
  */
-int nexus_ion_valve_set_notify(struct nexus_ion_valve *valve,
-			       void (*notify)(void *data), void *data);
+void nexus_ion_valve_set_notify(struct nexus_ion_valve *valve,
+				void (*notify)(void *data), void *data);
 void nexus_ion_valve_clear_notify(struct nexus_ion_valve *valve);
 
 struct nexus_ion_queue *nexus_ion_valve_queue(struct nexus_ion_valve *valve,

@@ -49,7 +49,7 @@ MODULE_PARM_DESC(ion_base, "Window base when there is no DT node (default: ion_b
 
 static unsigned int poll_us = 1000;
 module_param(poll_us, uint, 0444);
-MODULE_PARM_DESC(poll_us, "Completion polling period without interrupts, in microseconds (default 1000)");
+MODULE_PARM_DESC(poll_us, "Completion polling period without interrupts, in microseconds (default 1000, at least 10)");
 
 static enum hrtimer_restart ion_poll(struct hrtimer *t)
 {
@@ -70,7 +70,7 @@ static enum hrtimer_restart ion_poll(struct hrtimer *t)
 			}
 		}
 	}
-	hrtimer_forward_now(t, ns_to_ktime((u64)poll_us * NSEC_PER_USEC));
+	hrtimer_forward_now(t, ion->poll_period);
 	return HRTIMER_RESTART;
 }
 
@@ -90,7 +90,6 @@ static int ion_setup_valves(struct nexus_ion *ion, struct platform_device *pdev)
 		const struct ion_valve *d = &ion->snap.valves[v];
 
 		valve->ion = ion;
-		valve->index = v;
 		valve->desc = *d;
 		valve->live = &ion->hdr->valves[v];
 		spin_lock_init(&valve->notify_lock);
@@ -306,10 +305,10 @@ static int nexus_ion_probe(struct platform_device *pdev)
 	smp_wmb();
 	WRITE_ONCE(ion->hdr->guest_state, ION_GUEST_BOUND);
 	if (ion->polling) {
+		ion->poll_period = ns_to_ktime((u64)max(poll_us, 10U) * NSEC_PER_USEC);
 		hrtimer_init(&ion->poll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		ion->poll_timer.function = ion_poll;
-		hrtimer_start(&ion->poll_timer, ns_to_ktime((u64)poll_us * NSEC_PER_USEC),
-			      HRTIMER_MODE_REL);
+		hrtimer_start(&ion->poll_timer, ion->poll_period, HRTIMER_MODE_REL);
 	}
 	platform_set_drvdata(pdev, ion);
 
@@ -465,8 +464,8 @@ void *nexus_ion_valve_data(const struct nexus_ion_valve *valve, u64 off, u64 len
 }
 EXPORT_SYMBOL_GPL(nexus_ion_valve_data);
 
-int nexus_ion_valve_set_notify(struct nexus_ion_valve *valve,
-			       void (*notify)(void *data), void *data)
+void nexus_ion_valve_set_notify(struct nexus_ion_valve *valve,
+				void (*notify)(void *data), void *data)
 {
 	unsigned long flags;
 
@@ -474,7 +473,6 @@ int nexus_ion_valve_set_notify(struct nexus_ion_valve *valve,
 	valve->notify_data = data;
 	valve->notify = notify;
 	spin_unlock_irqrestore(&valve->notify_lock, flags);
-	return 0;
 }
 EXPORT_SYMBOL_GPL(nexus_ion_valve_set_notify);
 

@@ -26,7 +26,6 @@ struct nexus_ion_queue {
 
 struct nexus_ion_valve {
 	struct nexus_ion *ion;
-	unsigned int index;		/* in header.valves[] */
 	struct ion_valve desc;		/* validated copy */
 	struct ion_valve *live;		/* in the window: status, error */
 	struct nexus_ion_queue queues[ION_MAX_QUEUES];
@@ -52,6 +51,7 @@ struct nexus_ion {
 	u64 features;			/* accepted ION_F_* */
 	struct nexus_ion_valve valves[ION_MAX_VALVES];
 	struct hrtimer poll_timer;
+	ktime_t poll_period;
 	bool polling;
 };
 

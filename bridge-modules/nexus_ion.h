@@ -65,6 +65,7 @@ void nexus_ion_valve_clear_notify(struct nexus_ion_valve *valve);
 struct nexus_ion_queue *nexus_ion_valve_queue(struct nexus_ion_valve *valve,
 					      unsigned int index);
 u32 nexus_ion_queue_entries(const struct nexus_ion_queue *q);
+u32 nexus_ion_queue_outstanding(const struct nexus_ion_queue *q);
 
 /* Submission ring: the guest produces. */
 int nexus_ion_sq_reserve(struct nexus_ion_queue *q, struct ion_sqe **sqe);

@@ -49,6 +49,17 @@ u32 nexus_ion_queue_entries(const struct nexus_ion_queue *q)
 }
 EXPORT_SYMBOL_GPL(nexus_ion_queue_entries);
 
+/*
+ * Entries submitted whose completions were not consumed yet, on a queue
+ * where every SQE gets one completion. Right after nexus_ion_get_valve():
+ * what a previous load left with the host.
+ */
+u32 nexus_ion_queue_outstanding(const struct nexus_ion_queue *q)
+{
+	return q->sq_prod - q->cq_cons;
+}
+EXPORT_SYMBOL_GPL(nexus_ion_queue_outstanding);
+
 /**
  * nexus_ion_sq_reserve - the next free SQ entry, zeroed
  * @q: the queue

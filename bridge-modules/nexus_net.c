@@ -9,6 +9,10 @@
  * then the TX buffers, buf_size bytes each. An SQE id is seq << 32 | buffer,
  * and a completion is taken only when both match a buffer the host holds.
  *
+ * There is no way to take a posted buffer back: a module loaded again finds
+ * the RX buffers the last one posted still held by the host. It adopts them
+ * (struct nxnet_bufs) instead of posting the same buffers twice.
+ *
  * One NAPI context serves both completion rings, as in virtio_net: the
  * interrupt disables completion events and schedules NAPI; NAPI re-enables
  * them, completes, and polls once more so that nothing slips in between.
@@ -25,6 +29,23 @@
 #define NXNET_MAX_DEVS		ION_MAX_VALVES
 #define NXNET_MAX_BUF		SZ_64K
 
+/* The RX or the TX buffers and who holds them. */
+struct nxnet_bufs {
+	unsigned int n;
+	unsigned int first;		/* index of buffer 0 in the data area */
+	unsigned int nr_held;
+	unsigned long *held;		/* the host holds the buffer */
+	u32 *seq;			/* of the buffer's last SQE */
+	/*
+	 * Held since a previous load, with a seq we do not know: the next
+	 * completion of the buffer is taken whatever its seq, until
+	 * adopt_left (the requests that load left outstanding) completed.
+	 */
+	unsigned long *adopted;
+	unsigned int adopt_left;
+	const char *name;		/* "RX", "TX" */
+};
+
 struct nxnet {
 	struct net_device *ndev;
 	struct napi_struct napi;
@@ -34,62 +55,82 @@ struct nxnet {
 	void *data;			/* the data area, in the window */
 	u64 data_off;			/* its window offset */
 	u32 buf_size;
-	unsigned int rx_n;		/* buffers 0 .. rx_n - 1 */
-	unsigned int tx_n;		/* buffers rx_n .. rx_n + tx_n - 1 */
 	bool link_up;
-
-	/* RX: NAPI only (and ndo_open, before napi_enable). */
-	unsigned long *rx_posted;	/* the host holds the buffer */
-	u32 *rx_seq;
-	unsigned int rx_unposted;
-
-	/* TX: xmit submits, NAPI reclaims. */
+	struct nxnet_bufs rx;		/* NAPI only (and ndo_open before it) */
+	struct nxnet_bufs tx;		/* under tx_lock: xmit and NAPI */
 	spinlock_t tx_lock;
-	unsigned long *tx_busy;
-	u32 *tx_seq;
-	unsigned int tx_inflight;
 };
 
 static struct nxnet *nxnet_devs[NXNET_MAX_DEVS];
 static unsigned int nxnet_nr_devs;
 
-static u64 nxnet_buf_off(const struct nxnet *nn, unsigned int buf)
+static u64 nxnet_buf_off(const struct nxnet *nn, const struct nxnet_bufs *b,
+			 unsigned int buf)
 {
-	return (u64)buf * nn->buf_size;
+	return (u64)(b->first + buf) * nn->buf_size;
 }
 
-static bool nxnet_id_ok(const struct nxnet *nn, const struct ion_cqe *cqe,
-			const unsigned long *held, const u32 *seq,
-			unsigned int n, const char *ring)
+/* Marks buf held and returns the id for its SQE. */
+static u64 nxnet_bufs_post(struct nxnet_bufs *b, unsigned int buf)
+{
+	__set_bit(buf, b->held);
+	b->nr_held++;
+	b->seq[buf]++;
+	return (u64)b->seq[buf] << 32 | buf;
+}
+
+/*
+ * The buffer a completion returns, or -1 when its id matches no buffer the
+ * host holds (then it is ignored with a ratelimited error).
+ */
+static int nxnet_bufs_take(struct nxnet *nn, struct nxnet_bufs *b,
+			   const struct ion_cqe *cqe)
 {
 	u32 buf = lower_32_bits(cqe->id);
+	unsigned int i;
 
-	if (buf < n && test_bit(buf, held) && seq[buf] == upper_32_bits(cqe->id))
-		return true;
+	if (buf >= b->n || !test_bit(buf, b->held))
+		goto bad;
+	if (test_bit(buf, b->adopted)) {
+		__clear_bit(buf, b->adopted);
+		b->adopt_left--;
+	} else if (b->seq[buf] != upper_32_bits(cqe->id)) {
+		goto bad;
+	}
+	__clear_bit(buf, b->held);
+	b->nr_held--;
+	/* The previous load's requests are all back: the rest were free. */
+	if (!b->adopt_left) {
+		for_each_set_bit(i, b->adopted, b->n) {
+			__clear_bit(i, b->held);
+			b->nr_held--;
+		}
+		bitmap_zero(b->adopted, b->n);
+	}
+	return buf;
+bad:
 	pr_err_ratelimited("%s: %s completion id 0x%llx matches no buffer the host holds: ignored\n",
-			   nn->ndev->name, ring, cqe->id);
-	return false;
+			   nn->ndev->name, b->name, cqe->id);
+	return -1;
 }
 
 /* Posts every RX buffer the host does not hold. */
 static void nxnet_rx_fill(struct nxnet *nn)
 {
+	struct nxnet_bufs *b = &nn->rx;
 	struct ion_sqe *sqe;
 	unsigned int buf;
 
-	if (!nn->rx_unposted)
+	if (b->nr_held == b->n)
 		return;
-	for_each_clear_bit(buf, nn->rx_posted, nn->rx_n) {
+	for_each_clear_bit(buf, b->held, b->n) {
 		if (nexus_ion_sq_reserve(nn->rxq, &sqe))
 			break;
 		sqe->opcode = ION_OP_NET_RX;
 		sqe->len = nn->buf_size;
-		sqe->data_off = nn->data_off + nxnet_buf_off(nn, buf);
-		nn->rx_seq[buf]++;
-		sqe->id = (u64)nn->rx_seq[buf] << 32 | buf;
+		sqe->data_off = nn->data_off + nxnet_buf_off(nn, b, buf);
+		sqe->id = nxnet_bufs_post(b, buf);
 		nexus_ion_sq_submit(nn->rxq);
-		__set_bit(buf, nn->rx_posted);
-		nn->rx_unposted--;
 	}
 	nexus_ion_sq_kick(nn->rxq);
 }
@@ -97,18 +138,14 @@ static void nxnet_rx_fill(struct nxnet *nn)
 static void nxnet_rx_one(struct nxnet *nn, const struct ion_cqe *cqe)
 {
 	struct net_device *ndev = nn->ndev;
-	u32 buf = lower_32_bits(cqe->id);
 	struct sk_buff *skb;
+	int buf;
 
-	if (!nxnet_id_ok(nn, cqe, nn->rx_posted, nn->rx_seq, nn->rx_n, "RX")) {
+	buf = nxnet_bufs_take(nn, &nn->rx, cqe);
+	if (buf < 0 || cqe->status || cqe->len < ETH_HLEN ||
+	    cqe->len > nn->buf_size) {
 		ndev->stats.rx_errors++;
-		return;
-	}
-	__clear_bit(buf, nn->rx_posted);
-	nn->rx_unposted++;
-	if (cqe->status || cqe->len < ETH_HLEN || cqe->len > nn->buf_size) {
-		ndev->stats.rx_errors++;
-		if (cqe->status == -EMSGSIZE || !cqe->status)
+		if (buf >= 0 && (cqe->status == -EMSGSIZE || !cqe->status))
 			ndev->stats.rx_length_errors++;
 		return;
 	}
@@ -117,7 +154,7 @@ static void nxnet_rx_one(struct nxnet *nn, const struct ion_cqe *cqe)
 		ndev->stats.rx_dropped++;
 		return;
 	}
-	skb_put_data(skb, nn->data + nxnet_buf_off(nn, buf), cqe->len);
+	skb_put_data(skb, nn->data + nxnet_buf_off(nn, &nn->rx, buf), cqe->len);
 	skb->protocol = eth_type_trans(skb, ndev);
 	ndev->stats.rx_packets++;
 	ndev->stats.rx_bytes += cqe->len;
@@ -132,10 +169,8 @@ static void nxnet_tx_reclaim(struct nxnet *nn)
 
 	spin_lock(&nn->tx_lock);
 	while (nexus_ion_cq_pop(nn->txq, &cqe)) {
-		if (!nxnet_id_ok(nn, &cqe, nn->tx_busy, nn->tx_seq, nn->tx_n, "TX"))
+		if (nxnet_bufs_take(nn, &nn->tx, &cqe) < 0)
 			continue;
-		__clear_bit(lower_32_bits(cqe.id), nn->tx_busy);
-		nn->tx_inflight--;
 		freed = true;
 		if (cqe.status)
 			ndev->stats.tx_errors++;
@@ -192,6 +227,7 @@ static int nxnet_poll(struct napi_struct *napi, int budget)
 static netdev_tx_t nxnet_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct nxnet *nn = netdev_priv(ndev);
+	struct nxnet_bufs *b = &nn->tx;
 	unsigned int len = skb->len, buf;
 	struct ion_sqe *sqe;
 	bool kick;
@@ -204,8 +240,8 @@ static netdev_tx_t nxnet_xmit(struct sk_buff *skb, struct net_device *ndev)
 	}
 
 	spin_lock(&nn->tx_lock);
-	buf = find_first_zero_bit(nn->tx_busy, nn->tx_n);
-	err = buf < nn->tx_n ? nexus_ion_sq_reserve(nn->txq, &sqe) : -ENOSPC;
+	buf = find_first_zero_bit(b->held, b->n);
+	err = buf < b->n ? nexus_ion_sq_reserve(nn->txq, &sqe) : -ENOSPC;
 	if (err == -ENOSPC) {
 		netif_stop_queue(ndev);
 		spin_unlock(&nn->tx_lock);
@@ -217,15 +253,13 @@ static netdev_tx_t nxnet_xmit(struct sk_buff *skb, struct net_device *ndev)
 		dev_kfree_skb_any(skb);
 		return NETDEV_TX_OK;
 	}
-	skb_copy_bits(skb, 0, nn->data + nxnet_buf_off(nn, nn->rx_n + buf), len);
+	skb_copy_bits(skb, 0, nn->data + nxnet_buf_off(nn, b, buf), len);
 	sqe->opcode = ION_OP_NET_TX;
 	sqe->len = len;
-	sqe->data_off = nn->data_off + nxnet_buf_off(nn, nn->rx_n + buf);
-	nn->tx_seq[buf]++;
-	sqe->id = (u64)nn->tx_seq[buf] << 32 | buf;
+	sqe->data_off = nn->data_off + nxnet_buf_off(nn, b, buf);
+	sqe->id = nxnet_bufs_post(b, buf);
 	nexus_ion_sq_submit(nn->txq);
-	__set_bit(buf, nn->tx_busy);
-	if (++nn->tx_inflight == nn->tx_n)
+	if (b->nr_held == b->n)
 		netif_stop_queue(ndev);
 	kick = (!netdev_xmit_more() || netif_queue_stopped(ndev)) &&
 	       nexus_ion_sq_kick_prepare(nn->txq);
@@ -285,42 +319,61 @@ static int nxnet_check(struct nxnet *nn, const struct ion_valve *d)
 	}
 	nn->buf_size = c->buf_size;
 	total = div_u64(d->data_size, c->buf_size);
-	nn->rx_n = min_t(u64, d->queues[ION_NET_QUEUE_RX].entries, total / 2);
-	nn->tx_n = min_t(u64, d->queues[ION_NET_QUEUE_TX].entries, total - nn->rx_n);
-	if (!nn->rx_n || !nn->tx_n) {
+	nn->rx.n = min_t(u64, d->queues[ION_NET_QUEUE_RX].entries, total / 2);
+	nn->tx.n = min_t(u64, d->queues[ION_NET_QUEUE_TX].entries, total - nn->rx.n);
+	nn->tx.first = nn->rx.n;
+	if (!nn->rx.n || !nn->tx.n) {
 		pr_err("net%u: data area of 0x%llx bytes holds no RX and TX buffer of %u bytes\n",
 		       d->id, d->data_size, c->buf_size);
 		return -EINVAL;
 	}
 	nn->data = nexus_ion_valve_data(nn->valve, 0,
-					(u64)(nn->rx_n + nn->tx_n) * nn->buf_size);
+					(u64)(nn->rx.n + nn->tx.n) * nn->buf_size);
 	nn->data_off = d->data_off;
 	nn->link_up = c->flags & ION_NET_F_LINK_UP;
 	return 0;
 }
 
+static void nxnet_bufs_free(struct nxnet_bufs *b)
+{
+	bitmap_free(b->held);
+	bitmap_free(b->adopted);
+	kfree(b->seq);
+}
+
 static void nxnet_free(struct nxnet *nn)
 {
 	nexus_ion_put_valve(nn->valve);
-	bitmap_free(nn->rx_posted);
-	bitmap_free(nn->tx_busy);
-	kfree(nn->rx_seq);
-	kfree(nn->tx_seq);
+	nxnet_bufs_free(&nn->rx);
+	nxnet_bufs_free(&nn->tx);
 	free_netdev(nn->ndev);
 }
 
-static int nxnet_alloc_bufs(struct nxnet *nn)
+/*
+ * Requests a previous load left outstanding on q hold buffers of b, which
+ * ones is not known: all are adopted until that many came back.
+ */
+static int nxnet_bufs_init(struct nxnet_bufs *b, struct nexus_ion_queue *q,
+			   const char *name, u16 id)
 {
-	nn->rx_posted = bitmap_zalloc(nn->rx_n, GFP_KERNEL);
-	nn->tx_busy = bitmap_zalloc(nn->tx_n, GFP_KERNEL);
-	nn->rx_seq = kcalloc(nn->rx_n, sizeof(u32), GFP_KERNEL);
-	nn->tx_seq = kcalloc(nn->tx_n, sizeof(u32), GFP_KERNEL);
-	if (!nn->rx_posted || !nn->tx_busy || !nn->rx_seq || !nn->tx_seq)
+	u32 left = nexus_ion_queue_outstanding(q);
+
+	b->name = name;
+	b->held = bitmap_zalloc(b->n, GFP_KERNEL);
+	b->adopted = bitmap_zalloc(b->n, GFP_KERNEL);
+	b->seq = kcalloc(b->n, sizeof(*b->seq), GFP_KERNEL);
+	if (!b->held || !b->adopted || !b->seq)
 		return -ENOMEM;
 	/* Ids of buffers a previous load posted cannot match these. */
-	get_random_bytes(nn->rx_seq, nn->rx_n * sizeof(u32));
-	get_random_bytes(nn->tx_seq, nn->tx_n * sizeof(u32));
-	nn->rx_unposted = nn->rx_n;
+	get_random_bytes(b->seq, b->n * sizeof(*b->seq));
+	if (left) {
+		pr_info("net%u: %u %s requests of a previous load are outstanding: adopting the %s buffers\n",
+			id, left, name, name);
+		b->adopt_left = min(left, b->n);
+		bitmap_fill(b->held, b->n);
+		bitmap_fill(b->adopted, b->n);
+		b->nr_held = b->n;
+	}
 	return 0;
 }
 
@@ -350,7 +403,9 @@ static int nxnet_add(u16 id)
 	nn->txq = nexus_ion_valve_queue(nn->valve, ION_NET_QUEUE_TX);
 	ret = nxnet_check(nn, d);
 	if (!ret)
-		ret = nxnet_alloc_bufs(nn);
+		ret = nxnet_bufs_init(&nn->rx, nn->rxq, "RX", id);
+	if (!ret)
+		ret = nxnet_bufs_init(&nn->tx, nn->txq, "TX", id);
 	if (ret)
 		goto err_free;
 

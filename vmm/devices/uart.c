@@ -166,12 +166,22 @@ void nc_uart_mmio(void *opaque, uint64_t off, uint8_t *data, uint32_t len,
 	pthread_mutex_unlock(&u->lock);
 }
 
+/*
+ * Input is taken only while the guest has receive interrupts enabled: Linux
+ * clears the FIFO when it opens the port, so earlier bytes would be lost.
+ * Until then the console thread keeps them (bounded, never dropped).
+ */
+static size_t uart_rx_room(const struct nc_uart *u)
+{
+	return (u->ier & IER_RDI) ? NC_UART_FIFO - u->rx_len : 0;
+}
+
 size_t nc_uart_rx(struct nc_uart *u, const uint8_t *buf, size_t len)
 {
 	size_t n = 0;
 
 	pthread_mutex_lock(&u->lock);
-	while (n < len && u->rx_len < NC_UART_FIFO) {
+	while (n < len && uart_rx_room(u)) {
 		u->rx[(u->rx_head + u->rx_len) % NC_UART_FIFO] = buf[n++];
 		u->rx_len++;
 	}
@@ -185,7 +195,7 @@ size_t nc_uart_rx_space(struct nc_uart *u)
 	size_t n;
 
 	pthread_mutex_lock(&u->lock);
-	n = NC_UART_FIFO - u->rx_len;
+	n = uart_rx_room(u);
 	pthread_mutex_unlock(&u->lock);
 	return n;
 }

@@ -38,10 +38,13 @@ void nc_uart_init(struct nc_uart *u, const struct nc_uart_ops *ops, void *opaque
 void nc_uart_mmio(void *opaque, uint64_t off, uint8_t *data, uint32_t len,
 		  bool is_write);
 
-/* Queue received bytes; returns how many fit (the FIFO is bounded). */
+/*
+ * Queue received bytes; returns how many were taken: none until the guest
+ * enables receive interrupts, at most the free FIFO space after that.
+ */
 size_t nc_uart_rx(struct nc_uart *u, const uint8_t *buf, size_t len);
 
-/* Free FIFO space; the console input thread waits while it is 0. */
+/* Bytes nc_uart_rx() would take now; the input thread waits while 0. */
 size_t nc_uart_rx_space(struct nc_uart *u);
 
 #endif /* NC_UART_H */

@@ -5,3 +5,12 @@ if nipcell-vmm check cell-2cpu.toml >check.out 2>&1 && grep -q 'ram\[1\]' check.
 else
 	echo "NCT FAIL vmm-check $(head -3 check.out | tr '\n' ' ')"
 fi
+
+# The 2-vCPU cell wrote its console to a file: show its markers here, and
+# check it holds the guest's own boot marker.
+if grep -q 'NCT PASS init-reached' console-2cpu.log 2>/dev/null; then
+	grep '^NCT ' console-2cpu.log | tr -d '\r'
+	echo "NCT PASS console-file console-2cpu.log has the guest's markers ($(wc -c <console-2cpu.log) bytes)"
+else
+	echo "NCT FAIL console-file console-2cpu.log is missing or lacks the guest's markers"
+fi

@@ -72,6 +72,7 @@ START_TEST(rx_fifo_bounded_and_ordered)
 
 	for (i = 0; i < sizeof(buf); i++)
 		buf[i] = i;
+	wr(1, 0x01);				/* the guest opened the port */
 	ck_assert_uint_eq(nc_uart_rx(&u, buf, sizeof(buf)), NC_UART_FIFO);
 	ck_assert_uint_eq(nc_uart_rx_space(&u), 0);
 	ck_assert_uint_eq(nc_uart_rx(&u, buf, 1), 0);
@@ -84,13 +85,25 @@ START_TEST(rx_fifo_bounded_and_ordered)
 }
 END_TEST
 
+START_TEST(rx_held_until_the_guest_enables_it)
+{
+	uint8_t c = 'x';
+
+	ck_assert_uint_eq(nc_uart_rx_space(&u), 0);
+	ck_assert_uint_eq(nc_uart_rx(&u, &c, 1), 0);	/* not taken, not lost */
+	ck_assert_uint_eq(rd(5) & 0x01, 0);
+	wr(1, 0x01);
+	ck_assert_uint_eq(nc_uart_rx_space(&u), NC_UART_FIFO);
+	ck_assert_uint_eq(nc_uart_rx(&u, &c, 1), 1);
+}
+END_TEST
+
 START_TEST(rx_interrupt_follows_data_and_ier)
 {
 	uint8_t c = 'x';
 
-	nc_uart_rx(&u, &c, 1);
-	ck_assert_int_eq(f.level, 0);		/* IER off: no line */
 	wr(1, 0x01);				/* ERBFI */
+	nc_uart_rx(&u, &c, 1);
 	ck_assert_int_eq(f.level, 1);
 	ck_assert_uint_eq(rd(2) & 0x0f, 0x04);	/* IIR: RX data */
 	ck_assert_uint_eq(rd(0), 'x');
@@ -151,6 +164,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, tx_reaches_console_and_lsr_says_empty);
 	tcase_add_test(tc, rx_fifo_bounded_and_ordered);
+	tcase_add_test(tc, rx_held_until_the_guest_enables_it);
 	tcase_add_test(tc, rx_interrupt_follows_data_and_ier);
 	tcase_add_test(tc, thre_interrupt_raised_on_enable_cleared_by_iir);
 	tcase_add_test(tc, divisor_latch_and_scratch);

@@ -31,6 +31,39 @@ if [ "$got" = "$want" ]; then
 else
 	echo "NCT FAIL blk-pattern read back md5 $got, wrote $want"
 fi
+# Discard and write-zeroes: write a pattern over both ranges, then ask for
+# a discard of one and zeroes in the other; both must read back as zeros.
+mib=1048576
+for at in $NC_BLK_DISCARD_AT_MIB $NC_BLK_ZERO_AT_MIB; do
+	nc_pattern blk $mib | dd of=/dev/nxblk0 bs=1M seek=$at conv=fsync 2>/dev/null
+done
+zeros=$(head -c $mib /dev/zero | nc_md5)
+if blkdiscard -o $((NC_BLK_DISCARD_AT_MIB * mib)) -l $mib /dev/nxblk0 &&
+   [ "$(dd if=/dev/nxblk0 bs=1M skip=$NC_BLK_DISCARD_AT_MIB count=1 iflag=direct 2>/dev/null | nc_md5)" = "$zeros" ]; then
+	echo "NCT PASS blk-discard 1 MiB discarded, reads back as zeros"
+else
+	echo "NCT FAIL blk-discard blkdiscard failed or the range is not zeros"
+fi
+if blkzero /dev/nxblk0 $((NC_BLK_ZERO_AT_MIB * mib)) $mib &&
+   [ "$(dd if=/dev/nxblk0 bs=1M skip=$NC_BLK_ZERO_AT_MIB count=1 iflag=direct 2>/dev/null | nc_md5)" = "$zeros" ]; then
+	echo "NCT PASS blk-write-zeroes 1 MiB zeroed, reads back as zeros"
+else
+	echo "NCT FAIL blk-write-zeroes BLKZEROOUT failed or the range is not zeros"
+fi
+
+# The read-only disk: readable, marked read-only, and writes are refused.
+if [ "$(cat /sys/block/nxblk1/ro 2>/dev/null)" = 1 ] &&
+   [ "$(dd if=/dev/nxblk1 bs=1M iflag=direct 2>/dev/null | nc_md5)" = "$(nc_pattern ro $((NC_RO_MIB * mib)) | nc_md5)" ]; then
+	echo "NCT PASS blk-readonly-read nxblk1 is read-only and reads the host's image"
+else
+	echo "NCT FAIL blk-readonly-read nxblk1 not read-only, or its data differs from ro.img"
+fi
+if dd if=/dev/zero of=/dev/nxblk1 bs=4096 count=1 oflag=direct 2>/dev/null; then
+	echo "NCT FAIL blk-readonly-write a write to read-only nxblk1 succeeded"
+else
+	echo "NCT PASS blk-readonly-write a write to read-only nxblk1 was refused"
+fi
+
 mkdir -p /mnt
 if mke2fs -q -b 1024 /dev/nxblk0 $NC_BLK_FS_KIB >/dev/null 2>&1 &&
    mount -t ext2 /dev/nxblk0 /mnt; then

@@ -10,6 +10,20 @@ if [ "$got" = "$(nc_pattern blk $bytes | nc_md5)" ]; then
 else
 	echo "NCT FAIL host-disk-pattern md5 of disk.img range is $got"
 fi
+zeros=$(head -c 1048576 /dev/zero | nc_md5)
+for at in $NC_BLK_DISCARD_AT_MIB $NC_BLK_ZERO_AT_MIB; do
+	got=$(dd if=disk.img bs=1M skip=$at count=1 2>/dev/null | nc_md5)
+	if [ "$got" != "$zeros" ]; then
+		echo "NCT FAIL host-disk-zeroed MiB $at of disk.img is not zeros after discard/write-zeroes"
+		zeros=bad
+	fi
+done
+[ "$zeros" = bad ] || echo "NCT PASS host-disk-zeroed the discarded and zeroed MiBs are zeros in disk.img ($(du -k disk.img | cut -f1) KiB allocated)"
+if [ "$(nc_md5 <ro.img)" = "$(nc_pattern ro $((NC_RO_MIB * 1048576)) | nc_md5)" ]; then
+	echo "NCT PASS host-readonly-untouched ro.img unchanged"
+else
+	echo "NCT FAIL host-readonly-untouched ro.img was modified"
+fi
 if out=$(e2fsck -fn disk.img 2>&1); then
 	echo "NCT PASS host-disk-e2fsck $(echo "$out" | tail -1)"
 else

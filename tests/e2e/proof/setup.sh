@@ -5,6 +5,7 @@
 
 rm -f bg.pids
 dd if=/dev/zero of=disk.img bs=1M count=0 seek=$NC_DISK_MIB 2>/dev/null
+nc_pattern ro $((NC_RO_MIB * 1048576)) >ro.img
 tapctl add nxtap0 || echo "NCT FAIL host-tap tapctl add nxtap0 failed"
 ip link set nxtap0 up
 ip addr add $NC_HOST_IP/24 dev nxtap0

@@ -413,7 +413,12 @@ static int nxnet_add(u16 id)
 	SET_NETDEV_DEV(ndev, nexus_ion_valve_dev(nn->valve));
 	ndev->netdev_ops = &nxnet_ops;
 	ndev->min_mtu = ETH_MIN_MTU;
-	ndev->max_mtu = nn->buf_size - ETH_HLEN;
+	/*
+	 * The host refuses frames longer than its configured MTU allows, so
+	 * that MTU (within what a buffer holds) is also the most we offer.
+	 */
+	ndev->max_mtu = min_t(u32, nn->buf_size - ETH_HLEN,
+			      c->mtu ? c->mtu : ETH_DATA_LEN);
 	ndev->mtu = c->mtu ? clamp_t(u32, c->mtu, ndev->min_mtu, ndev->max_mtu)
 			   : min_t(u32, ETH_DATA_LEN, ndev->max_mtu);
 	if (c->mtu && ndev->mtu != c->mtu)

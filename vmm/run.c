@@ -436,6 +436,7 @@ int nc_run(const char *cell_path)
 	sigset_t sigs;
 	double t0 = now_ms();
 	int sig_fd, status;
+	uint32_t gst;
 	long rss_kib;
 
 	memset(rt, 0, sizeof(*rt));
@@ -479,8 +480,15 @@ int nc_run(const char *cell_path)
 
 	hdr = ion_host_window(rt->ion);
 	status = exit_status(rt->m.stop);
-	pr_info("%s after %.2f s; guest status 0x%x", rt->m.stop_why,
-		(now_ms() - t0) / 1e3, __atomic_load_n(&hdr->guest_status, __ATOMIC_ACQUIRE));
+	gst = __atomic_load_n(&hdr->guest_status, __ATOMIC_ACQUIRE);
+	if (gst & ION_GUEST_STATUS_REPORTED)
+		pr_info("%s after %.2f s; guest status 0x%x: scenario exit %u, %u failed checks",
+			rt->m.stop_why, (now_ms() - t0) / 1e3, gst,
+			(gst >> ION_GUEST_STATUS_RC_SHIFT) & ION_GUEST_STATUS_RC_MASK,
+			gst & ION_GUEST_STATUS_FAILS_MASK);
+	else
+		pr_info("%s after %.2f s; the guest reported no status", rt->m.stop_why,
+			(now_ms() - t0) / 1e3);
 	report_stats(rt);
 	if (rss_kib >= 0)
 		pr_info("VMM resident memory outside guest RAM and the ION window: %ld KiB", rss_kib);

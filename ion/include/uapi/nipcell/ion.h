@@ -3,8 +3,8 @@
  * ION window ABI, version 1.0: the one contract between a NipCell guest and
  * its host (nipcell-vmm). Usable unchanged from Linux kernel modules and from
  * user space: it includes only <linux/types.h> and uses no libc.
- * docs/abi.md describes every field; tests/unit/abi checks that table
- * against this header.
+ * docs/abi.md describes every field; tests/unit/ion/test_ion_abi_doc.c
+ * checks that table against this header.
  *
  * The window
  * ----------
@@ -91,6 +91,15 @@
 #define ION_GUEST_BOUND		1		/* nexus_ion accepted the window */
 #define ION_GUEST_REFUSED	2		/* nexus_ion refused it */
 
+/*
+ * ion_header.guest_status, written by the guest's /init just before it
+ * powers off; the VMM prints it. 0 means the guest never reported.
+ */
+#define ION_GUEST_STATUS_REPORTED	(1U << 31)
+#define ION_GUEST_STATUS_RC_SHIFT	16	/* bits 23..16: the scenario's exit status */
+#define ION_GUEST_STATUS_RC_MASK	0xffU
+#define ION_GUEST_STATUS_FAILS_MASK	0xffffU	/* bits 15..0: failed checks */
+
 /* ion_valve.type */
 #define ION_VALVE_NONE		0
 #define ION_VALVE_BLK		1
@@ -126,7 +135,8 @@
  * Submission entry, guest to host. For block requests off is the first
  * 512-byte sector and len the length in bytes (a multiple of the logical
  * block size); data_off/len name the data buffer inside the valve's data
- * area (none for flush, discard and write-zeroes). For NET_RX, len is the
+ * area (none for flush, discard and write-zeroes). data_off is a byte
+ * offset from the window base, never an address. For NET_RX, len is the
  * buffer's capacity. id is the guest's and is echoed in the completion.
  */
 struct ion_sqe {

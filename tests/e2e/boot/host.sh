@@ -14,3 +14,16 @@ if grep -q 'NCT PASS init-reached' console-2cpu.log 2>/dev/null; then
 else
 	echo "NCT FAIL console-file console-2cpu.log is missing or lacks the guest's markers"
 fi
+
+# Without /dev/kvm, run fails with a clear message (exit 1), not a crash.
+if command -v unshare >/dev/null 2>&1; then
+	out=$(unshare -m sh -c 'mount -t tmpfs none /dev && nipcell-vmm run cell.toml' 2>&1)
+	rc=$?
+	if [ $rc = 1 ] && echo "$out" | grep -q '^nipcell-vmm: /dev/kvm: No such file or directory'; then
+		echo "NCT PASS vmm-no-kvm $(echo "$out" | grep -m1 /dev/kvm)"
+	else
+		echo "NCT FAIL vmm-no-kvm exit $rc: $(echo "$out" | head -2 | tr '\n' ' ')"
+	fi
+else
+	echo "NCT FAIL vmm-no-kvm this host has no unshare to hide /dev/kvm with"
+fi

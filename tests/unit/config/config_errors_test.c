@@ -9,6 +9,8 @@
 
 #include <check.h>
 
+#include "../nc_check.h"
+
 #include "helpers.h"
 
 struct bad {
@@ -353,8 +355,6 @@ int main(void)
 {
 	Suite *s = suite_create("config_errors");
 	TCase *tc = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, bad_file, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, nul_byte_parse);
@@ -363,9 +363,5 @@ int main(void)
 	tcase_add_test(tc, missing_and_directory);
 	tcase_add_test(tc, folder_name_unusable);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return nc_check_run(s);
 }

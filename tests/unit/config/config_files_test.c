@@ -10,6 +10,8 @@
 
 #include <check.h>
 
+#include "../nc_check.h"
+
 #include "helpers.h"
 
 static char *dir;
@@ -204,8 +206,6 @@ int main(void)
 {
 	Suite *s = suite_create("config_files");
 	TCase *tc = tcase_create("check_files");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, all_present);
@@ -221,9 +221,5 @@ int main(void)
 	tcase_add_test(tc, control_socket_is_a_file);
 	tcase_add_test(tc, control_socket_stale_socket_ok);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return nc_check_run(s);
 }

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <check.h>
+
+#include "../nc_check.h"
 #include <nipcell/ion.h>
 
 #include "config/internal.h"
@@ -400,8 +402,6 @@ int main(void)
 {
 	Suite *s = suite_create("config_parse");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, example_cell);
 	tcase_add_test(tc, minimal_cell_defaults);
@@ -414,9 +414,5 @@ int main(void)
 	tcase_add_test(tc, doc_lists_every_key);
 	tcase_add_test(tc, tree_cells_parse);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return nc_check_run(s);
 }

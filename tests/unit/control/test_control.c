@@ -5,6 +5,8 @@
  * completion ring, and stop reaches the machine.
  */
 #include <check.h>
+
+#include "../nc_check.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,8 +139,6 @@ int main(void)
 {
 	Suite *s = suite_create("control");
 	TCase *tc = tcase_create("socket");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, input_events_reach_the_ring);
@@ -147,9 +147,5 @@ int main(void)
 	tcase_add_test(tc, stop_reaches_the_machine);
 	tcase_add_test(tc, unknown_and_overlong_lines);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

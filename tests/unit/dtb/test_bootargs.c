@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nc_bootargs_ion(): the kernel command line always names the window. */
 #include <check.h>
+
+#include "../nc_check.h"
 #include <errno.h>
 #include <string.h>
 
@@ -105,8 +107,6 @@ int main(void)
 {
 	Suite *s = suite_create("bootargs");
 	TCase *tc = tcase_create("ion_base");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, appended_when_absent);
 	tcase_add_test(tc, kept_when_present);
@@ -115,9 +115,5 @@ int main(void)
 	tcase_add_test(tc, too_long);
 	suite_add_tcase(s, tc);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

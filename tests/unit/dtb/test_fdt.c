@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nc_fdt_build(): build a tree, read it back with libfdt. */
 #include <check.h>
+
+#include "../nc_check.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -509,8 +511,6 @@ int main(void)
 {
 	Suite *s = suite_create("fdt");
 	TCase *tc = tcase_create("build");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, root_nodes);
 	tcase_add_test(tc, memory_unsplit);
@@ -528,9 +528,5 @@ int main(void)
 	tcase_add_test(tc, bad_params);
 	suite_add_tcase(s, tc);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nc_image_parse(), nc_image_place() and nc_boot_place(). */
 #include <check.h>
+
+#include "../nc_check.h"
 #include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -366,8 +368,6 @@ int main(void)
 	Suite *s = suite_create("image");
 	TCase *hdr = tcase_create("header");
 	TCase *place = tcase_create("placement");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(hdr, good);
 	tcase_add_test(hdr, truncated);
@@ -387,9 +387,5 @@ int main(void)
 	suite_add_tcase(s, hdr);
 	suite_add_tcase(s, place);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <check.h>
+
+#include "../nc_check.h"
 #include <nipcell/ion.h>
 
 struct field {
@@ -142,14 +144,8 @@ int main(void)
 {
 	Suite *s = suite_create("ion_abi_doc");
 	TCase *tc = tcase_create("abi_doc");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, doc_matches_header);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

@@ -4,6 +4,7 @@
  * O_DIRECT, graceful stop, and a simulated guest thread moving data through
  * the running service thread while the test checks the file's bytes.
  */
+#include "../nc_check.h"
 #include <errno.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -369,8 +370,6 @@ int main(void)
 {
 	Suite *s = suite_create("ion_blk");
 	TCase *tc = tcase_create("blk");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -381,9 +380,5 @@ int main(void)
 	tcase_add_test(tc, stop_completes_inflight);
 	tcase_add_test(tc, guest_thread_real_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Input valve: injected events reach the guest's ring, in order. */
+#include "../nc_check.h"
 #include <errno.h>
 #include <linux/input.h>
 #include <poll.h>
@@ -169,8 +170,6 @@ int main(void)
 {
 	Suite *s = suite_create("ion_input");
 	TCase *tc = tcase_create("input");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -180,9 +179,5 @@ int main(void)
 	tcase_add_test(tc, no_input_valve);
 	tcase_add_test(tc, concurrent_injection);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

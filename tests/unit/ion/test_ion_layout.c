@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Window creation, layout, seeding and spec errors. */
+#include "../nc_check.h"
 #include <errno.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -272,8 +273,6 @@ int main(void)
 {
 	Suite *s = suite_create("ion_layout");
 	TCase *tc = tcase_create("layout");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, seeded_header);
@@ -284,9 +283,5 @@ int main(void)
 	tcase_add_test(tc, spec_errors);
 	tcase_add_test(tc, window_too_small);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

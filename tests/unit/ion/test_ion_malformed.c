@@ -5,6 +5,7 @@
  * table, random bytes everywhere. The host answers with error completions
  * or a broken valve, and touches nothing outside the window.
  */
+#include "../nc_check.h"
 #include <errno.h>
 #include <sys/mman.h>
 
@@ -303,8 +304,6 @@ int main(void)
 {
 	Suite *s = suite_create("ion_malformed");
 	TCase *tc = tcase_create("malformed");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -318,9 +317,5 @@ int main(void)
 	tcase_add_test(tc, random_garbage);
 	tcase_add_test(tc, input_bad_entries);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

@@ -8,6 +8,7 @@
  * Without the privileges for a namespace or a tap it exits 77 (skip).
  */
 #define _GNU_SOURCE
+#include "../nc_check.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if.h>
@@ -302,8 +303,7 @@ int main(void)
 {
 	Suite *s = suite_create("ion_net");
 	TCase *tc = tcase_create("net");
-	SRunner *sr;
-	int failed, fd;
+	int fd;
 
 	if (unshare(CLONE_NEWNET) < 0) {
 		printf("SKIP: unshare(CLONE_NEWNET): %s\n", strerror(errno));
@@ -321,9 +321,5 @@ int main(void)
 	tcase_add_test(tc, stop_cancels_rx);
 	tcase_add_test(tc, tap_errors);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

@@ -3,6 +3,7 @@
  * Ring behaviour through the host: empty and full rings, indices that wrap
  * past 2^32, notification suppression both ways.
  */
+#include "../nc_check.h"
 #include <errno.h>
 #include <stdint.h>
 
@@ -182,17 +183,11 @@ int main(void)
 {
 	Suite *s = suite_create("ion_ring");
 	TCase *tc = tcase_create("ring");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, need_event);
 	tcase_add_test(tc, wraparound);
 	tcase_add_test(tc, full_cq_stalls_host);
 	tcase_add_test(tc, suppression);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

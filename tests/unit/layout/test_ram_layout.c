@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nc_ram_layout(): where RAM and the ION window go. */
 #include <check.h>
+
+#include "../nc_check.h"
 #include <errno.h>
 #include <string.h>
 
@@ -251,8 +253,6 @@ int main(void)
 	Suite *s = suite_create("ram_layout");
 	TCase *ok = tcase_create("accepted");
 	TCase *bad = tcase_create("refused");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(ok, ram_128m_below_window);
 	tcase_add_test(ok, ram_256m_up_to_window);
@@ -276,9 +276,5 @@ int main(void)
 	suite_add_tcase(s, ok);
 	suite_add_tcase(s, bad);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

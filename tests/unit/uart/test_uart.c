@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The 16550 UART as Linux's 8250 driver drives it. */
 #include <check.h>
+
+#include "../nc_check.h"
 #include <string.h>
 
 #include "devices/uart.h"
@@ -158,8 +160,6 @@ int main(void)
 {
 	Suite *s = suite_create("uart");
 	TCase *tc = tcase_create("16550");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, tx_reaches_console_and_lsr_says_empty);
@@ -170,9 +170,5 @@ int main(void)
 	tcase_add_test(tc, divisor_latch_and_scratch);
 	tcase_add_test(tc, out_of_range_reads_zero);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return nc_check_run(s);
 }

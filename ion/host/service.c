@@ -211,8 +211,11 @@ static void service_valve(struct ion_hvalve *v)
 		ion_queue_service(&v->q[q]);
 }
 
-/* Reaps finished I/O, takes new requests (unless stopping), notifies. */
-int ion_service_pass(struct ion_host *h, bool wait, int timeout_ms)
+/*
+ * Reaps finished I/O, takes new requests (unless stopping), notifies; what
+ * it queued is left for the caller to submit.
+ */
+static int service_pass(struct ion_host *h, bool wait, int timeout_ms)
 {
 	struct io_uring_cqe *cqe;
 	unsigned head, n = 0;
@@ -249,7 +252,16 @@ int ion_service_pass(struct ion_host *h, bool wait, int timeout_ms)
 			service_valve(v);
 		ion_valve_notify(v);
 	}
-	rc = io_uring_submit(&h->ring);
+	return 0;
+}
+
+/* One service pass, and submit what it queued. */
+int ion_service_pass(struct ion_host *h, bool wait, int timeout_ms)
+{
+	int rc = service_pass(h, wait, timeout_ms);
+
+	if (!rc)
+		rc = io_uring_submit(&h->ring);
 	return rc < 0 ? rc : 0;
 }
 
@@ -269,11 +281,14 @@ static void *service_thread(void *arg)
 	for (;;) {
 		if (!h->stopping && __atomic_load_n(&h->stop_req, __ATOMIC_ACQUIRE))
 			begin_stop(h);
-		rc = ion_service_pass(h, false, 0);
+		rc = service_pass(h, false, 0);
 		if (rc < 0)
 			break;
-		if (h->stopping && !h->inflight_io)
+		if (h->stopping && !h->inflight_io) {
+			rc = io_uring_submit(&h->ring);
 			break;
+		}
+		/* One syscall submits this pass's work and waits for the next. */
 		rc = io_uring_submit_and_wait(&h->ring, 1);
 		if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
 			break;

@@ -62,7 +62,10 @@ static int file_size(const char *path, uint64_t *size, char *err, size_t errlen)
 	return 0;
 }
 
-/* The Image header, and the whole file's length for the truncation check. */
+/*
+ * Reads the Image once: its header and whole length are checked here, and
+ * `run` copies these bytes into guest RAM instead of reading the file again.
+ */
 static int cell_check_image(struct nc_cell *cell, char *err, size_t errlen)
 {
 	const struct nc_config *c = &cell->cfg;
@@ -80,11 +83,14 @@ static int cell_check_image(struct nc_cell *cell, char *err, size_t errlen)
 	buf = malloc(cell->kernel_file_size ? cell->kernel_file_size : 1);
 	if (!buf)
 		return CELL_ERR("%s: out of memory", c->kernel);
+	cell->kernel = buf;
 	ret = nc_read_file(c->kernel, buf, cell->kernel_file_size, &len, err, errlen);
-	if (!ret && nc_image_parse(buf, len, c->kernel, &cell->img, msg, sizeof(msg)))
-		ret = CELL_ERR("%s:%u: %s", c->file, c->line_kernel, msg);
-	free(buf);
-	return ret;
+	if (ret)
+		return ret;
+	cell->kernel_file_size = len;
+	if (nc_image_parse(buf, len, c->kernel, &cell->img, msg, sizeof(msg)))
+		return CELL_ERR("%s:%u: %s", c->file, c->line_kernel, msg);
+	return 0;
 }
 
 static int cell_place(struct nc_cell *cell, char *err, size_t errlen)
@@ -132,8 +138,15 @@ int nc_cell_prepare(struct nc_cell *cell, const char *path, char *err, size_t er
 	return 0;
 }
 
+void nc_cell_drop_kernel(struct nc_cell *cell)
+{
+	free(cell->kernel);
+	cell->kernel = NULL;
+}
+
 void nc_cell_free(struct nc_cell *cell)
 {
+	nc_cell_drop_kernel(cell);
 	nc_config_free(&cell->cfg);
 }
 

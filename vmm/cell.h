@@ -22,6 +22,7 @@ struct nc_cell {
 	struct nc_config	cfg;
 	struct nc_ram_layout	ram;
 	struct nc_arm64_image	img;
+	uint8_t			*kernel;	/* the Image file, read once */
 	uint64_t		kernel_file_size;
 	uint64_t		initrd_size;
 	uint64_t		kernel_gpa;	/* where the Image is loaded */
@@ -37,6 +38,8 @@ struct nc_cell {
  */
 int nc_cell_prepare(struct nc_cell *cell, const char *path, char *err, size_t errlen);
 void nc_cell_free(struct nc_cell *cell);
+/* Drops the Image bytes once they are in guest RAM. */
+void nc_cell_drop_kernel(struct nc_cell *cell);
 
 /*
  * Builds the device tree `run` gives the guest into buf. mpidr holds one

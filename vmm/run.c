@@ -182,10 +182,17 @@ static int setup_boot(struct nc_runtime *rt)
 	uint64_t mpidr[NC_MAX_VCPUS];
 	size_t dtb_size;
 	unsigned i;
-	void *dtb;
+	void *dtb, *dst;
 
-	if (load_file(rt, cell->cfg.kernel, cell->kernel_gpa, cell->kernel_file_size))
+	dst = gpa_to_hva(rt, cell->kernel_gpa, cell->img.image_size);
+	if (!dst || !cell->kernel) {
+		snprintf(rt->err, sizeof(rt->err), "%s: [0x%llx +%llu] is not in guest RAM",
+			 cell->cfg.kernel, (unsigned long long)cell->kernel_gpa,
+			 (unsigned long long)cell->img.image_size);
 		return -1;
+	}
+	memcpy(dst, cell->kernel, cell->kernel_file_size);
+	nc_cell_drop_kernel(cell);	/* read once, by nc_cell_prepare() */
 	if (cell->initrd_gpa &&
 	    load_file(rt, cell->cfg.initramfs, cell->initrd_gpa, cell->initrd_size))
 		return -1;

@@ -67,26 +67,32 @@ static void ctl_input(struct ion_host *ion, char *args, char *out, size_t outlen
 		snprintf(out, outlen, "ok\n");
 }
 
+int nc_valve_stats_line(struct ion_host *ion, unsigned v, char *buf, size_t len)
+{
+	const struct ion_valve *valve = ion_host_valve(ion, v);
+	const volatile struct ion_header *hdr = ion_host_window(ion);
+	struct ion_valve_stats st;
+
+	if (!valve || ion_host_stats(ion, v, &st))
+		return -1;
+	snprintf(buf, len,
+		 "valve %u %s%u requests=%llu bytes=%llu doorbells=%llu interrupts=%llu errors=%llu broken=%d",
+		 v, valve->type < 4 ? valve_types[valve->type] : "?", valve->id,
+		 (unsigned long long)st.requests, (unsigned long long)st.bytes,
+		 (unsigned long long)st.doorbells, (unsigned long long)st.interrupts,
+		 (unsigned long long)st.errors, !!(hdr->valves[v].status & ION_VALVE_S_BROKEN));
+	return 0;
+}
+
 static void ctl_stats(struct ion_host *ion, char *out, size_t outlen)
 {
-	struct ion_valve_stats st;
+	char line[256];
 	size_t used = 0;
 	unsigned v;
 
-	for (v = 0; v < ion_host_nr_valves(ion) && used < outlen; v++) {
-		const struct ion_valve *valve = ion_host_valve(ion, v);
-
-		if (ion_host_stats(ion, v, &st))
-			continue;
-		used += snprintf(out + used, outlen - used,
-				 "valve %u %s%u requests=%llu bytes=%llu doorbells=%llu interrupts=%llu errors=%llu broken=%d\n",
-				 v, valve->type < 4 ? valve_types[valve->type] : "?", valve->id,
-				 (unsigned long long)st.requests, (unsigned long long)st.bytes,
-				 (unsigned long long)st.doorbells,
-				 (unsigned long long)st.interrupts, (unsigned long long)st.errors,
-				 !!(((volatile struct ion_header *)ion_host_window(ion))
-				    ->valves[v].status & ION_VALVE_S_BROKEN));
-	}
+	for (v = 0; v < ion_host_nr_valves(ion) && used < outlen; v++)
+		if (!nc_valve_stats_line(ion, v, line, sizeof(line)))
+			used += snprintf(out + used, outlen - used, "%s\n", line);
 	if (used < outlen)
 		snprintf(out + used, outlen - used, "ok\n");
 }

@@ -37,4 +37,10 @@ void nc_control_stop(struct nc_control *ctl);
 void nc_control_handle(struct ion_host *ion, struct nc_machine *m, const char *line,
 		       char *out, size_t outlen);
 
+/*
+ * One valve's statistics as one line (no newline), for the stats command
+ * and the report at exit: "valve 0 blk0 requests=.. ... broken=0".
+ */
+int nc_valve_stats_line(struct ion_host *ion, unsigned v, char *buf, size_t len);
+
 #endif /* NC_CONTROL_H */

@@ -367,21 +367,12 @@ static void wait_for_stop(struct nc_runtime *rt, int sig_fd)
 
 static void report_stats(struct nc_runtime *rt)
 {
-	static const char *const types[] = { "none", "blk", "net", "input" };
-	struct ion_valve_stats st;
+	char line[256];
 	unsigned v;
 
-	for (v = 0; v < ion_host_nr_valves(rt->ion); v++) {
-		const struct ion_valve *valve = ion_host_valve(rt->ion, v);
-
-		if (ion_host_stats(rt->ion, v, &st))
-			continue;
-		pr_info("valve %u %s%u: requests %llu bytes %llu doorbells %llu interrupts %llu errors %llu",
-			v, valve->type < 4 ? types[valve->type] : "?", valve->id,
-			(unsigned long long)st.requests, (unsigned long long)st.bytes,
-			(unsigned long long)st.doorbells, (unsigned long long)st.interrupts,
-			(unsigned long long)st.errors);
-	}
+	for (v = 0; v < ion_host_nr_valves(rt->ion); v++)
+		if (!nc_valve_stats_line(rt->ion, v, line, sizeof(line)))
+			pr_info("%s", line);
 }
 
 static int exit_status(enum nc_stop stop)

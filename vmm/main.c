@@ -52,20 +52,35 @@ static const char *valve_desc(const struct nc_config *c, unsigned v, char *buf, 
 	return buf;
 }
 
+/* The device tree `run` would build; check and dtb build it too. */
+static char dtb[NC_FDT_MAX];
+
+/*
+ * Prepares the cell and builds its device tree into dtb. On failure prints
+ * why, frees the cell and returns -1.
+ */
+static int load_cell(const char *path, struct nc_cell *cell, size_t *size)
+{
+	char err[512];
+
+	if (nc_cell_prepare(cell, path, err, sizeof(err)) ||
+	    nc_cell_fdt(cell, NULL, dtb, sizeof(dtb), size, err, sizeof(err))) {
+		fprintf(stderr, "nipcell-vmm: %s\n", err);
+		nc_cell_free(cell);
+		return -1;
+	}
+	return 0;
+}
+
 static int cmd_check(const char *path)
 {
-	static char dtb[NC_FDT_MAX];
 	struct nc_cell cell;
-	char err[512], buf[256];
+	char buf[256];
 	size_t size;
 	unsigned i;
 
-	if (nc_cell_prepare(&cell, path, err, sizeof(err)) ||
-	    nc_cell_fdt(&cell, NULL, dtb, sizeof(dtb), &size, err, sizeof(err))) {
-		fprintf(stderr, "nipcell-vmm: %s\n", err);
-		nc_cell_free(&cell);
+	if (load_cell(path, &cell, &size))
 		return NC_EXIT_USAGE;
-	}
 	printf("%s: ok: cell '%s', %u vCPU%s, %llu MiB RAM\n", path, cell.cfg.name,
 	       cell.cfg.vcpus, cell.cfg.vcpus > 1 ? "s" : "",
 	       (unsigned long long)(cell.cfg.memory >> 20));
@@ -92,19 +107,13 @@ static int cmd_check(const char *path)
 
 static int cmd_dtb(const char *path, const char *out)
 {
-	static char dtb[NC_FDT_MAX];
 	struct nc_cell cell;
-	char err[512];
 	size_t size, done = 0;
 	ssize_t n;
 	int fd, ret = NC_EXIT_OK;
 
-	if (nc_cell_prepare(&cell, path, err, sizeof(err)) ||
-	    nc_cell_fdt(&cell, NULL, dtb, sizeof(dtb), &size, err, sizeof(err))) {
-		fprintf(stderr, "nipcell-vmm: %s\n", err);
-		nc_cell_free(&cell);
+	if (load_cell(path, &cell, &size))
 		return NC_EXIT_USAGE;
-	}
 	nc_cell_free(&cell);
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -132,18 +141,12 @@ static int cmd_run(const char *path)
 #ifdef __aarch64__
 	return nc_run(path);
 #else
-	static char dtb[NC_FDT_MAX];
 	struct nc_cell cell;
-	char err[512];
 	size_t size;
 
 	/* Still check the cell, so its errors show up on any machine. */
-	if (nc_cell_prepare(&cell, path, err, sizeof(err)) ||
-	    nc_cell_fdt(&cell, NULL, dtb, sizeof(dtb), &size, err, sizeof(err))) {
-		fprintf(stderr, "nipcell-vmm: %s\n", err);
-		nc_cell_free(&cell);
+	if (load_cell(path, &cell, &size))
 		return NC_EXIT_USAGE;
-	}
 	nc_cell_free(&cell);
 	fprintf(stderr,
 		"nipcell-vmm: run needs an arm64 host with /dev/kvm; this build is for another\n"

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -23,6 +22,7 @@ int nc_console_open(struct nc_console *con, enum nc_console_kind kind,
 	con->kind = kind;
 	con->out_fd = -1;
 	con->stop_fd = -1;
+	con->room_fd = -1;
 	switch (kind) {
 	case NC_CON_STDIO:
 		con->out_fd = STDOUT_FILENO;
@@ -61,36 +61,44 @@ void nc_console_write(struct nc_console *con, const void *buf, size_t len)
 	}
 }
 
+void nc_console_rx_room(struct nc_console *con)
+{
+	uint64_t one = 1;
+
+	if (con->room_fd >= 0 && write(con->room_fd, &one, sizeof(one)) < 0)
+		return;	/* the counter is already non-zero: the thread wakes */
+}
+
 static void *console_input_thread(void *arg)
 {
 	struct nc_console *con = arg;
-	struct pollfd pfd[2] = {
-		{ .fd = STDIN_FILENO, .events = POLLIN },
+	struct pollfd pfd[3] = {
 		{ .fd = con->stop_fd, .events = POLLIN },
+		{ .fd = con->room_fd, .events = POLLIN },
+		{ .fd = STDIN_FILENO, .events = POLLIN },
 	};
 	uint8_t buf[NC_UART_FIFO];
+	uint64_t cnt;
 	size_t space;
 	ssize_t n;
 
 	for (;;) {
-		/* Read only what the FIFO can take: input is bounded, never dropped. */
+		/*
+		 * Read only what the FIFO can take: input is bounded, never
+		 * dropped. Without room, sleep until the UART says it has some.
+		 */
 		space = nc_uart_rx_space(con->uart);
-		if (!space) {
-			struct timespec ts = { 0, 2 * 1000 * 1000 };
-
-			if (poll(&pfd[1], 1, 0) > 0)
-				break;
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		if (poll(pfd, 2, -1) < 0) {
+		if (poll(pfd, space ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (pfd[1].revents)
+		if (pfd[0].revents)
 			break;
-		if (!(pfd[0].revents & (POLLIN | POLLHUP)))
+		if (pfd[1].revents && read(con->room_fd, &cnt, sizeof(cnt)) < 0 &&
+		    errno != EAGAIN)
+			break;
+		if (!space || !(pfd[2].revents & (POLLIN | POLLHUP)))
 			continue;
 		n = read(STDIN_FILENO, buf, space < sizeof(buf) ? space : sizeof(buf));
 		if (n <= 0)
@@ -108,7 +116,8 @@ int nc_console_start_input(struct nc_console *con, struct nc_uart *uart)
 		return 0;
 	con->uart = uart;
 	con->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (con->stop_fd < 0)
+	con->room_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (con->stop_fd < 0 || con->room_fd < 0)
 		return -errno;
 	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
 		tio = saved_tio;
@@ -140,7 +149,9 @@ void nc_console_close(struct nc_console *con)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 	if (con->stop_fd >= 0)
 		close(con->stop_fd);
+	if (con->room_fd >= 0)
+		close(con->room_fd);
 	if (con->kind == NC_CON_FILE && con->out_fd >= 0)
 		close(con->out_fd);
-	con->out_fd = con->stop_fd = -1;
+	con->out_fd = con->stop_fd = con->room_fd = -1;
 }

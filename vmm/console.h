@@ -19,6 +19,7 @@ struct nc_console {
 	enum nc_console_kind	kind;
 	int			out_fd;		/* -1 when off */
 	int			stop_fd;	/* eventfd ending the input thread */
+	int			room_fd;	/* eventfd: the UART may take input */
 	struct nc_uart		*uart;
 	pthread_t		thread;
 	bool			thread_started;
@@ -28,6 +29,8 @@ struct nc_console {
 
 int nc_console_open(struct nc_console *con, enum nc_console_kind kind,
 		    const char *path, char *err, size_t errlen);
+/* The UART's rx_room callback: wakes the input thread. */
+void nc_console_rx_room(struct nc_console *con);
 /* Starts feeding stdin into uart (stdio mode only). */
 int nc_console_start_input(struct nc_console *con, struct nc_uart *uart);
 void nc_console_write(struct nc_console *con, const void *buf, size_t len);

@@ -104,9 +104,17 @@ static void uart_tx(void *opaque, const uint8_t *buf, size_t len)
 	nc_console_write(&rt->con, buf, len);
 }
 
+static void uart_rx_room(void *opaque)
+{
+	struct nc_runtime *rt = opaque;
+
+	nc_console_rx_room(&rt->con);
+}
+
 static const struct nc_uart_ops uart_ops = {
 	.set_irq = uart_set_irq,
 	.tx = uart_tx,
+	.rx_room = uart_rx_room,
 };
 
 /* A doorbell store KVM did not catch (another width): deliver it anyway. */
@@ -441,7 +449,7 @@ int nc_run(const char *cell_path)
 	/* Nothing is open yet: teardown after an early failure closes nothing. */
 	rt->m.stop_fd = -1;
 	rt->ctl.listen_fd = rt->ctl.stop_fd = -1;
-	rt->con.out_fd = rt->con.stop_fd = -1;
+	rt->con.out_fd = rt->con.stop_fd = rt->con.room_fd = -1;
 	rt->con.kind = NC_CON_OFF;
 	if (nc_cell_prepare(&rt->cell, cell_path, rt->err, sizeof(rt->err))) {
 		fprintf(stderr, "nipcell-vmm: %s\n", rt->err);

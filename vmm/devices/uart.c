@@ -50,6 +50,8 @@ void nc_uart_init(struct nc_uart *u, const struct nc_uart_ops *ops, void *opaque
 	u->mcr = 0x08;		/* OUT2: interrupts routed */
 }
 
+static size_t uart_rx_room(const struct nc_uart *u);
+
 static void uart_update_irq(struct nc_uart *u)
 {
 	int level = ((u->ier & IER_RDI) && u->rx_len) ||
@@ -151,8 +153,11 @@ void nc_uart_mmio(void *opaque, uint64_t off, uint8_t *data, uint32_t len,
 {
 	struct nc_uart *u = opaque;
 
+	size_t room_before;
+
 	/* Byte registers; a wider access touches only its low byte. */
 	pthread_mutex_lock(&u->lock);
+	room_before = uart_rx_room(u);
 	if (off >= 8) {
 		if (!is_write)
 			memset(data, 0, len);
@@ -163,6 +168,8 @@ void nc_uart_mmio(void *opaque, uint64_t off, uint8_t *data, uint32_t len,
 		data[0] = uart_read(u, off);
 	}
 	uart_update_irq(u);
+	if (u->ops->rx_room && uart_rx_room(u) && !room_before)
+		u->ops->rx_room(u->opaque);
 	pthread_mutex_unlock(&u->lock);
 }
 

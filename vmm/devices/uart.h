@@ -19,6 +19,8 @@ struct nc_uart_ops {
 	void	(*set_irq)(void *opaque, int level);
 	/* Transmit bytes; may drop them when the console is off. */
 	void	(*tx)(void *opaque, const uint8_t *buf, size_t len);
+	/* Optional: the receiver may take bytes again. UART lock held. */
+	void	(*rx_room)(void *opaque);
 };
 
 struct nc_uart {

@@ -8,6 +8,7 @@
 #include "devices/uart.h"
 
 struct fake {
+	int	rooms;
 	int	level;
 	int	edges;
 	char	out[256];
@@ -30,7 +31,14 @@ static void fake_tx(void *o, const uint8_t *buf, size_t len)
 	f->nout += len;
 }
 
-static const struct nc_uart_ops ops = { .set_irq = fake_irq, .tx = fake_tx };
+static void fake_room(void *o)
+{
+	((struct fake *)o)->rooms++;
+}
+
+static const struct nc_uart_ops ops = {
+	.set_irq = fake_irq, .tx = fake_tx, .rx_room = fake_room,
+};
 static struct nc_uart u;
 static struct fake f;
 
@@ -100,6 +108,23 @@ START_TEST(rx_held_until_the_guest_enables_it)
 }
 END_TEST
 
+START_TEST(rx_room_announced_when_it_appears)
+{
+	uint8_t buf[NC_UART_FIFO] = { 0 };
+
+	ck_assert_int_eq(f.rooms, 0);
+	wr(1, 0x01);				/* the guest opens the port */
+	ck_assert_int_eq(f.rooms, 1);
+	wr(1, 0x01);				/* no change, no call */
+	ck_assert_int_eq(f.rooms, 1);
+	ck_assert_uint_eq(nc_uart_rx(&u, buf, sizeof(buf)), NC_UART_FIFO);
+	rd(5);					/* still full: no call */
+	ck_assert_int_eq(f.rooms, 1);
+	rd(0);					/* a byte taken: room again */
+	ck_assert_int_eq(f.rooms, 2);
+}
+END_TEST
+
 START_TEST(rx_interrupt_follows_data_and_ier)
 {
 	uint8_t c = 'x';
@@ -165,6 +190,7 @@ int main(void)
 	tcase_add_test(tc, tx_reaches_console_and_lsr_says_empty);
 	tcase_add_test(tc, rx_fifo_bounded_and_ordered);
 	tcase_add_test(tc, rx_held_until_the_guest_enables_it);
+	tcase_add_test(tc, rx_room_announced_when_it_appears);
 	tcase_add_test(tc, rx_interrupt_follows_data_and_ier);
 	tcase_add_test(tc, thre_interrupt_raised_on_enable_cleared_by_iir);
 	tcase_add_test(tc, divisor_latch_and_scratch);

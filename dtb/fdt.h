@@ -1,21 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The device tree a NipCell boots with, built with libfdt's sequential-write
- * API. Include it as "dtb/fdt.h": libfdt has a <fdt.h> of its own.
+ * Writing a device tree with libfdt's sequential-write API, the way kvmtool
+ * does: nodes in order, then fdt_open_into() and fdt_pack(). This is the
+ * architecture-neutral half; the arm64 tree (root, chosen, cpus, psci,
+ * timer) is vmm/arch/arm64/fdt.c, and every device writes its own node
+ * (struct nc_device.fdt). Include it as "dtb/fdt.h": libfdt has a <fdt.h>
+ * of its own.
  *
- * The tree (addresses from the defaults of layout.h and ion.h):
- *
- *   / compatible "nipcell,cell" "linux,dummy-virt", interrupt-parent <&gic>
- *     chosen           bootargs (with ion_base=), stdout-path, initrd
- *     aliases          serial0
- *     memory@80000000  every RAM region of the layout, in one reg
- *     cpus/cpu@N       reg = MPIDR affinity, enable-method "psci"
- *     psci             arm,psci-0.2 over hvc
- *     intc@8000000     GICv3: distributor + one redistributor region, no ITS
- *     timer            arm,armv8-timer, the four PPIs, always-on
- *     uart@9000000     ns16550a
- *     reserved-memory/ion@90000000   the window, no-map, nipcell,ion-window
- *     ion@9010000      nipcell,ion: doorbells, memory-region, one SPI a valve
+ * Every libfdt call goes through NC_FDT(), which keeps the first failure
+ * (the call as written and its libfdt error) and skips the calls after it,
+ * so node writers read as straight lines and report once, at the end.
  */
 #ifndef NC_DTB_FDT_H
 #define NC_DTB_FDT_H
@@ -23,53 +17,66 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <nipcell/ion.h>
+#include <libfdt.h>
 
-#include "arch/arm64/layout.h"
-#include "arch/arm64/ram_layout.h"
-
+/* Phandles the writers share. */
 #define NC_FDT_PHANDLE_GIC	1
 #define NC_FDT_PHANDLE_ION	2
 
-/* The MPIDR bits a DT cpu reg holds: Aff3 and Aff2..Aff0. */
-#define NC_MPIDR_AFF_MASK	0xff00ffffffULL
+/* The GIC binding's interrupt specifier: <type number flags>. */
+#define NC_FDT_GIC_SPI		0
+#define NC_FDT_GIC_PPI		1
+#define NC_FDT_IRQ_EDGE_RISING	1
+#define NC_FDT_IRQ_LEVEL_HIGH	4
 
-struct nc_fdt_params {
-	unsigned int vcpus;			/* 1 to NC_MAX_VCPUS */
-	/*
-	 * MPIDR_EL1 of each vCPU as KVM reports it (only the affinity bits
-	 * are used). All zero: vCPU i has affinity i, as KVM assigns them.
-	 */
-	uint64_t mpidr[NC_MAX_VCPUS];
-	struct nc_ram_layout ram;		/* from nc_ram_layout() */
-	const char *bootargs;			/* ion_base= is added if absent */
-	uint64_t initrd_start, initrd_end;	/* 0, 0: no initramfs */
-	uint64_t uart_base;
-	unsigned int uart_spi;
-	uint64_t gic_dist, gic_redist;
-	unsigned int gic_redist_count;		/* redistributors; 0: vcpus */
-	uint64_t ion_base, ion_size;		/* the window: ram.ion */
-	uint64_t doorbell_gpa;			/* ION_DOORBELL_SIZE bytes */
-	unsigned int nr_ion_irqs;		/* up to ION_MAX_VALVES */
-	unsigned int ion_spi[ION_MAX_VALVES];	/* SPI of valve i */
+#define NC_FDT_MAX_CELLS	64	/* in one nc_fdt_prop_cells() */
+
+struct nc_fdt {
+	void *fdt;
+	int bufsz;
+	int ret;		/* first libfdt error, 0 while all went well */
+	const char *call;	/* the call that returned it, as written */
 };
 
-/*
- * Fill p with the map of layout.h: UART, GIC, doorbells and their SPIs,
- * the default window of ion.h, one vCPU. The caller sets ram (whose window
- * it copies into ion_base/ion_size when ram.ion.size is set), bootargs,
- * initrd and the number of valve interrupts.
- */
-void nc_fdt_params_default(struct nc_fdt_params *p,
-			   const struct nc_ram_layout *ram);
+#define NC_FDT(f, expr)							\
+	do {								\
+		if (!(f)->ret) {					\
+			int _nc_r = (expr);				\
+			if (_nc_r < 0) {				\
+				(f)->ret = _nc_r;			\
+				(f)->call = #expr;			\
+			}						\
+		}							\
+	} while (0)
 
+/* A (gpa, size) pair of a reg property with 2 address and 2 size cells. */
+struct nc_fdt_reg {
+	uint64_t gpa;
+	uint64_t size;
+};
+
+void nc_fdt_begin_node(struct nc_fdt *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void nc_fdt_end_node(struct nc_fdt *f);
+/* reg with #address-cells = #size-cells = 2: n pairs, at most 4. */
+void nc_fdt_prop_reg(struct nc_fdt *f, const char *name,
+		     const struct nc_fdt_reg *r, unsigned int n);
+/* n 32-bit cells, at most NC_FDT_MAX_CELLS. */
+void nc_fdt_prop_cells(struct nc_fdt *f, const char *name,
+		       const uint32_t *v, unsigned int n);
+/* interrupts = <type nr flags>, one interrupt. */
+void nc_fdt_prop_irq(struct nc_fdt *f, uint32_t type, uint32_t nr,
+		     uint32_t flags);
+
+/* Starts a tree in buf (fdt_create + empty reserve map). */
+void nc_fdt_start(struct nc_fdt *f, void *buf, size_t bufsz);
 /*
- * Build the tree into buf (bufsz bytes), packed; *out_size is its size.
- * Returns 0, -EINVAL for bad parameters, -ENOSPC when buf is too small,
- * with a message in err: for a libfdt failure it names the failing call and
- * fdt_strerror().
+ * Finishes the tree: fdt_finish, fdt_open_into and fdt_pack. Returns 0 and
+ * the packed size in *out_size, or -ENOSPC when buf was too small and
+ * -EINVAL for any other libfdt failure, with a message naming the failing
+ * call and fdt_strerror().
  */
-int nc_fdt_build(void *buf, size_t bufsz, const struct nc_fdt_params *p,
-		 size_t *out_size, char *err, size_t errlen);
+int nc_fdt_finish(struct nc_fdt *f, size_t *out_size, char *err,
+		  size_t errlen);
 
 #endif /* NC_DTB_FDT_H */

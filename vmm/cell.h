@@ -11,12 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <nipcell/ion_host.h>
+
 #include "arch/arm64/image.h"
+#include "arch/arm64/layout.h"
 #include "arch/arm64/ram_layout.h"
 #include "config/config.h"
+#include "devices/device.h"
 
 #define NC_FDT_MAX	0x10000		/* bytes reserved for the DTB */
-#define NC_BOOTARGS_MAX	2048
 
 struct nc_cell {
 	struct nc_config	cfg;
@@ -29,14 +32,27 @@ struct nc_cell {
 	uint64_t		initrd_gpa;	/* 0 without an initramfs */
 	uint64_t		dtb_gpa;
 	unsigned		nr_valves;	/* blk..., net, input: ION order */
-	char			bootargs[NC_BOOTARGS_MAX];
+	struct nc_devset	devs;		/* every device instance */
+	char			bootargs[NC_CMDLINE_MAX];	/* complete */
 };
 
 /*
- * Loads and checks the cell file and everything it names. Returns 0, or -1
- * with err naming the file and line or the field at fault.
+ * Loads and checks the cell file and everything it names, then plans it
+ * (nc_cell_plan()) and places kernel, initramfs and DTB. Returns 0, or
+ * -errno with err naming the file and line or the field at fault.
  */
 int nc_cell_prepare(struct nc_cell *cell, const char *path, char *err, size_t errlen);
+
+/*
+ * The part of preparing that reads no file: from cell->cfg (parsed), the
+ * RAM and window layout, the device instances, the valves' window layout
+ * and the kernel command line. check, dtb, run and the tests all go
+ * through it. Returns 0 or -errno with err located in the cell file.
+ */
+int nc_cell_plan(struct nc_cell *cell, char *err, size_t errlen);
+
+/* The ION host's spec for the cell's valves (strings point into cfg). */
+void nc_cell_ion_spec(const struct nc_cell *cell, struct ion_host_spec *spec);
 void nc_cell_free(struct nc_cell *cell);
 /* Drops the Image bytes once they are in guest RAM. */
 void nc_cell_drop_kernel(struct nc_cell *cell);

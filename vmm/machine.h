@@ -2,18 +2,19 @@
 /*
  * The running machine: what vCPU threads, devices and the control socket
  * share. Anyone may ask it to stop; the first reason given wins and decides
- * the exit status.
+ * the exit status. Devices reach the hypervisor only through ops, so they
+ * build and are tested on any host.
  */
 #ifndef NC_MACHINE_H
 #define NC_MACHINE_H
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "arch/arm64/layout.h"
+#include "devices/device.h"
 #include "devices/mmio.h"
-#include "devices/uart.h"
 
 /* Exit statuses of nipcell-vmm (docs/nipcell-vmm.md). */
 enum nc_exit {
@@ -34,12 +35,28 @@ enum nc_stop {
 	NC_STOP_REQUEST,	/* the control socket said stop */
 };
 
-struct nc_vm;
+struct ion_host;
+struct nc_config;
+struct nc_machine;
+
+/* What devices may ask of the hypervisor (KVM on arm64: run.c). */
+struct nc_machine_ops {
+	/* Drive a level-triggered SPI. */
+	void	(*set_irq)(struct nc_machine *m, unsigned spi, int level);
+	/* A 32-bit guest store to gpa signals fd. */
+	int	(*ioeventfd)(struct nc_machine *m, uint64_t gpa, int fd,
+			     char *err, size_t errlen);
+	/* A write to fd raises the edge-triggered SPI spi. */
+	int	(*irqfd)(struct nc_machine *m, unsigned spi, int fd,
+			 char *err, size_t errlen);
+};
 
 struct nc_machine {
-	struct nc_vm		*vm;
+	const struct nc_machine_ops *ops;
+	void			*hv;		/* the ops' own state */
+	const struct nc_config	*cfg;
+	struct ion_host		*ion;
 	struct nc_mmio_bus	mmio;
-	struct nc_uart		uart;
 
 	pthread_mutex_t		lock;
 	enum nc_stop		stop;

@@ -23,14 +23,14 @@
 
 #include <nipcell/ion_host.h>
 
+#include "arch/arm64/kvm.h"
+#include "arch/arm64/vcpu.h"
 #include "cell.h"
-#include "console.h"
 #include "control.h"
 #include "footprint.h"
-#include "kvm/vcpu.h"
-#include "kvm/vm.h"
 #include "machine.h"
 #include "run.h"
+#include "util/errf.h"
 
 struct nc_ram_map {
 	uint64_t	gpa, size;
@@ -48,11 +48,7 @@ struct nc_runtime {
 	void			*ram_base;	/* one mapping for all guest RAM */
 	uint64_t		ram_size;
 	struct ion_host		*ion;
-	struct nc_console	con;
 	struct nc_control	ctl;
-	/* doorbell offset -> eventfd, for doorbells that miss the ioeventfd */
-	unsigned		nr_db;
-	struct { uint32_t off; int fd; } db[ION_MAX_VALVES * ION_MAX_QUEUES];
 	char			err[512];
 };
 
@@ -90,50 +86,35 @@ static void *gpa_to_hva(struct nc_runtime *rt, uint64_t gpa, uint64_t len)
 	return NULL;
 }
 
-static void uart_set_irq(void *opaque, int level)
-{
-	struct nc_runtime *rt = opaque;
+/* ---- what devices may ask of KVM (struct nc_machine_ops) ---- */
 
-	nc_vm_spi_line(&rt->vm, NC_SPI_UART, level);
+static struct nc_vm *hv_vm(struct nc_machine *m)
+{
+	return m->hv;
 }
 
-static void uart_tx(void *opaque, const uint8_t *buf, size_t len)
+static void hv_set_irq(struct nc_machine *m, unsigned spi, int level)
 {
-	struct nc_runtime *rt = opaque;
-
-	nc_console_write(&rt->con, buf, len);
+	nc_vm_spi_line(hv_vm(m), spi, level);
 }
 
-static void uart_rx_room(void *opaque)
+static int hv_ioeventfd(struct nc_machine *m, uint64_t gpa, int fd, char *err,
+			size_t errlen)
 {
-	struct nc_runtime *rt = opaque;
-
-	nc_console_rx_room(&rt->con);
+	return nc_vm_ioeventfd(hv_vm(m), gpa, fd, err, errlen);
 }
 
-static const struct nc_uart_ops uart_ops = {
-	.set_irq = uart_set_irq,
-	.tx = uart_tx,
-	.rx_room = uart_rx_room,
+static int hv_irqfd(struct nc_machine *m, unsigned spi, int fd, char *err,
+		    size_t errlen)
+{
+	return nc_vm_irqfd(hv_vm(m), spi, fd, err, errlen);
+}
+
+static const struct nc_machine_ops kvm_machine_ops = {
+	.set_irq = hv_set_irq,
+	.ioeventfd = hv_ioeventfd,
+	.irqfd = hv_irqfd,
 };
-
-/* A doorbell store KVM did not catch (another width): deliver it anyway. */
-static void doorbell_mmio(void *opaque, uint64_t off, uint8_t *data, uint32_t len,
-			  bool is_write)
-{
-	struct nc_runtime *rt = opaque;
-	uint64_t one = 1;
-	unsigned i;
-
-	if (!is_write) {
-		memset(data, 0, len);
-		return;
-	}
-	for (i = 0; i < rt->nr_db; i++)
-		if (rt->db[i].off == (off & ~(uint64_t)(ION_DOORBELL_STRIDE - 1)))
-			if (write(rt->db[i].fd, &one, sizeof(one)) < 0)
-				break;
-}
 
 static int setup_memory(struct nc_runtime *rt)
 {
@@ -145,16 +126,21 @@ static int setup_memory(struct nc_runtime *rt)
 	 * One host mapping for all guest RAM, carved into the memslots: easier
 	 * to account for (the kernel would merge separate ones anyway).
 	 */
+	int ret;
+
 	base = mmap(NULL, cell->cfg.memory, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (base == MAP_FAILED) {
-		snprintf(rt->err, sizeof(rt->err), "guest RAM %llu MiB: %s",
-			 (unsigned long long)(cell->cfg.memory >> 20), strerror(errno));
-		return -1;
-	}
+	if (base == MAP_FAILED)
+		return nc_errf(-errno, rt->err, sizeof(rt->err), "guest RAM %llu MiB: %s",
+			       (unsigned long long)(cell->cfg.memory >> 20), strerror(errno));
 	rt->ram_base = base;
 	rt->ram_size = cell->cfg.memory;
-	madvise(base, rt->ram_size, MADV_MERGEABLE);
+	/*
+	 * KSM merges equal pages across VMs, which opens timing side channels
+	 * between them: only when the cell asks ([cell] ksm = true).
+	 */
+	if (cell->cfg.ksm && madvise(base, rt->ram_size, MADV_MERGEABLE) < 0)
+		pr_info("warning: [cell] ksm: madvise(MADV_MERGEABLE): %s", strerror(errno));
 	for (i = 0; i < cell->ram.nr_ram; i++) {
 		struct nc_ram_map *r = &rt->ram[i];
 
@@ -163,8 +149,10 @@ static int setup_memory(struct nc_runtime *rt)
 		r->hva = base;
 		base += r->size;
 		rt->nr_ram++;
-		if (nc_vm_add_memory(&rt->vm, r->gpa, r->size, r->hva, rt->err, sizeof(rt->err)))
-			return -1;
+		ret = nc_vm_add_memory(&rt->vm, r->gpa, r->size, r->hva, rt->err,
+				       sizeof(rt->err));
+		if (ret)
+			return ret;
 	}
 	/* The ION window: its own memslot, backed by the valves' memfd. */
 	return nc_vm_add_memory(&rt->vm, cell->cfg.ion_base, ion_host_window_size(rt->ion),
@@ -176,11 +164,10 @@ static int load_file(struct nc_runtime *rt, const char *path, uint64_t gpa, uint
 	void *hva = gpa_to_hva(rt, gpa, size);
 	uint64_t len;
 
-	if (!hva) {
-		snprintf(rt->err, sizeof(rt->err), "%s: [0x%llx +%llu] is not in guest RAM",
-			 path, (unsigned long long)gpa, (unsigned long long)size);
-		return -1;
-	}
+	if (!hva)
+		return nc_errf(-EFAULT, rt->err, sizeof(rt->err),
+			       "%s: [0x%llx +%llu] is not in guest RAM", path,
+			       (unsigned long long)gpa, (unsigned long long)size);
 	return nc_read_file(path, hva, size, &len, rt->err, sizeof(rt->err));
 }
 
@@ -191,132 +178,77 @@ static int setup_boot(struct nc_runtime *rt)
 	size_t dtb_size;
 	unsigned i;
 	void *dtb, *dst;
+	int ret;
 
 	dst = gpa_to_hva(rt, cell->kernel_gpa, cell->img.image_size);
-	if (!dst || !cell->kernel) {
-		snprintf(rt->err, sizeof(rt->err), "%s: [0x%llx +%llu] is not in guest RAM",
-			 cell->cfg.kernel, (unsigned long long)cell->kernel_gpa,
-			 (unsigned long long)cell->img.image_size);
-		return -1;
-	}
+	if (!dst || !cell->kernel)
+		return nc_errf(-EFAULT, rt->err, sizeof(rt->err),
+			       "%s: [0x%llx +%llu] is not in guest RAM", cell->cfg.kernel,
+			       (unsigned long long)cell->kernel_gpa,
+			       (unsigned long long)cell->img.image_size);
 	memcpy(dst, cell->kernel, cell->kernel_file_size);
 	nc_cell_drop_kernel(cell);	/* read once, by nc_cell_prepare() */
-	if (cell->initrd_gpa &&
-	    load_file(rt, cell->cfg.initramfs, cell->initrd_gpa, cell->initrd_size))
-		return -1;
-	dtb = gpa_to_hva(rt, cell->dtb_gpa, NC_FDT_MAX);
-	if (!dtb) {
-		snprintf(rt->err, sizeof(rt->err), "DTB at 0x%llx is not in guest RAM",
-			 (unsigned long long)cell->dtb_gpa);
-		return -1;
+	if (cell->initrd_gpa) {
+		ret = load_file(rt, cell->cfg.initramfs, cell->initrd_gpa, cell->initrd_size);
+		if (ret)
+			return ret;
 	}
+	dtb = gpa_to_hva(rt, cell->dtb_gpa, NC_FDT_MAX);
+	if (!dtb)
+		return nc_errf(-EFAULT, rt->err, sizeof(rt->err),
+			       "DTB at 0x%llx is not in guest RAM",
+			       (unsigned long long)cell->dtb_gpa);
 	for (i = 0; i < rt->nr_vcpus; i++)
 		mpidr[i] = rt->vcpus[i].mpidr;
-	if (nc_cell_fdt(cell, mpidr, dtb, NC_FDT_MAX, &dtb_size, rt->err, sizeof(rt->err)))
-		return -1;
+	ret = nc_cell_fdt(cell, mpidr, dtb, NC_FDT_MAX, &dtb_size, rt->err, sizeof(rt->err));
+	if (ret)
+		return ret;
 	return nc_vcpu_set_boot(&rt->vcpus[0], cell->kernel_gpa, cell->dtb_gpa,
 				rt->err, sizeof(rt->err));
 }
 
-static int setup_devices(struct nc_runtime *rt)
-{
-	struct nc_mmio_dev uart = {
-		.name = "uart", .base = NC_UART_BASE, .size = NC_UART_SIZE,
-		.access = nc_uart_mmio, .opaque = &rt->m.uart,
-	};
-	struct nc_mmio_dev db = {
-		.name = "ion-doorbells", .base = NC_DOORBELL_BASE, .size = ION_DOORBELL_SIZE,
-		.access = doorbell_mmio, .opaque = rt,
-	};
-	unsigned v, q;
-
-	nc_uart_init(&rt->m.uart, &uart_ops, rt);
-	if (nc_mmio_register(&rt->m.mmio, &uart, rt->err, sizeof(rt->err)) ||
-	    nc_mmio_register(&rt->m.mmio, &db, rt->err, sizeof(rt->err)))
-		return -1;
-
-	for (v = 0; v < ion_host_nr_valves(rt->ion); v++) {
-		const struct ion_valve *valve = ion_host_valve(rt->ion, v);
-
-		for (q = 0; q < valve->nr_queues; q++) {
-			uint32_t off = valve->queues[q].doorbell;
-			int fd = ion_host_doorbell_fd(rt->ion, v, q);
-
-			if (nc_vm_ioeventfd(&rt->vm, NC_DOORBELL_BASE + off, fd,
-					    rt->err, sizeof(rt->err)))
-				return -1;
-			rt->db[rt->nr_db].off = off;
-			rt->db[rt->nr_db++].fd = fd;
-		}
-		if (nc_vm_irqfd(&rt->vm, NC_SPI_ION_FIRST + valve->irq,
-				ion_host_irq_fd(rt->ion, v), rt->err, sizeof(rt->err)))
-			return -1;
-	}
-	return 0;
-}
-
 static int create_ion(struct nc_runtime *rt)
 {
-	const struct nc_config *c = &rt->cell.cfg;
 	struct ion_host_spec spec;
-	unsigned i;
-	int ret;
 
-	memset(&spec, 0, sizeof(spec));
-	spec.size = c->ion_size;
-	spec.doorbell_gpa = NC_DOORBELL_BASE;
-	spec.nr_blk = c->nr_blk;
-	for (i = 0; i < c->nr_blk; i++) {
-		spec.blk[i].path = c->blk[i].path;
-		spec.blk[i].readonly = c->blk[i].readonly;
-		spec.blk[i].direct = c->blk[i].direct;
-	}
-	spec.net = c->net;
-	spec.net_cfg.tap = c->net_tap;
-	memcpy(spec.net_cfg.mac, c->net_mac, sizeof(spec.net_cfg.mac));
-	spec.net_cfg.mtu = c->net_mtu;
-	spec.input = c->input;
-	spec.corrupt_magic = c->ion_corrupt_magic;
-	ret = ion_host_create(&rt->ion, &spec, rt->err, sizeof(rt->err));
-	if (ret)
-		return -1;
-	if (ion_host_nr_valves(rt->ion) != rt->cell.nr_valves) {
-		snprintf(rt->err, sizeof(rt->err), "ion: %u valves, the device tree expects %u",
-			 ion_host_nr_valves(rt->ion), rt->cell.nr_valves);
-		return -1;
-	}
-	return 0;
+	nc_cell_ion_spec(&rt->cell, &spec);
+	return ion_host_create(&rt->ion, &spec, rt->err, sizeof(rt->err));
 }
 
 static int setup(struct nc_runtime *rt)
 {
 	const struct nc_config *c = &rt->cell.cfg;
 	unsigned i;
+	int ret;
 
-	rt->m.vm = &rt->vm;
+	rt->m.ops = &kvm_machine_ops;
+	rt->m.hv = &rt->vm;
+	rt->m.cfg = c;
 	pthread_mutex_init(&rt->m.lock, NULL);
 	rt->m.stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (rt->m.stop_fd < 0) {
-		snprintf(rt->err, sizeof(rt->err), "eventfd: %s", strerror(errno));
-		return -1;
+	if (rt->m.stop_fd < 0)
+		return nc_errf(-errno, rt->err, sizeof(rt->err), "eventfd: %s", strerror(errno));
+	ret = create_ion(rt);
+	if (ret)
+		return ret;
+	rt->m.ion = rt->ion;
+	ret = nc_vm_open(&rt->vm, rt->err, sizeof(rt->err));
+	if (!ret)
+		ret = setup_memory(rt);
+	if (!ret)
+		ret = nc_vm_gic_create(&rt->vm, c->vcpus, rt->err, sizeof(rt->err));
+	for (i = 0; !ret && i < c->vcpus; i++) {
+		ret = nc_vcpu_create(&rt->vcpus[i], &rt->vm, i, rt->err, sizeof(rt->err));
+		if (!ret)
+			rt->nr_vcpus++;
 	}
-	if (create_ion(rt))
-		return -1;
-	if (nc_console_open(&rt->con, (enum nc_console_kind)c->console_mode,
-			    c->console_path, rt->err, sizeof(rt->err)))
-		return -1;
-	if (nc_vm_open(&rt->vm, rt->err, sizeof(rt->err)) || setup_memory(rt))
-		return -1;
-	if (nc_vm_gic_create(&rt->vm, c->vcpus, rt->err, sizeof(rt->err)))
-		return -1;
-	for (i = 0; i < c->vcpus; i++) {
-		if (nc_vcpu_create(&rt->vcpus[i], &rt->vm, i, rt->err, sizeof(rt->err)))
-			return -1;
-		rt->nr_vcpus++;
-	}
-	if (nc_vm_gic_init(&rt->vm, rt->err, sizeof(rt->err)))
-		return -1;
-	return setup_boot(rt) || setup_devices(rt) ? -1 : 0;
+	if (!ret)
+		ret = nc_vm_gic_init(&rt->vm, rt->err, sizeof(rt->err));
+	if (!ret)
+		ret = setup_boot(rt);
+	if (!ret)
+		ret = nc_devices_init(&rt->cell.devs, &rt->m, rt->err, sizeof(rt->err));
+	return ret;
 }
 
 static int start(struct nc_runtime *rt)
@@ -325,28 +257,24 @@ static int start(struct nc_runtime *rt)
 	unsigned i;
 	int ret;
 
-	if (nc_vcpu_signal_setup() < 0) {
-		snprintf(rt->err, sizeof(rt->err), "sigaction: %s", strerror(errno));
-		return -1;
-	}
+	if (nc_vcpu_signal_setup() < 0)
+		return nc_errf(-errno, rt->err, sizeof(rt->err), "sigaction: %s",
+			       strerror(errno));
 	ret = ion_host_start(rt->ion);
-	if (ret) {
-		snprintf(rt->err, sizeof(rt->err), "ion service thread: %s", strerror(-ret));
-		return -1;
+	if (ret)
+		return nc_errf(ret, rt->err, sizeof(rt->err), "ion service thread: %s",
+			       strerror(-ret));
+	if (c->control_socket) {
+		ret = nc_control_start(&rt->ctl, c->control_socket, &rt->m, rt->ion,
+				       rt->err, sizeof(rt->err));
+		if (ret)
+			return ret < 0 ? ret : -EIO;
 	}
-	if (nc_console_start_input(&rt->con, &rt->m.uart)) {
-		snprintf(rt->err, sizeof(rt->err), "console input thread failed to start");
-		return -1;
-	}
-	if (c->control_socket && nc_control_start(&rt->ctl, c->control_socket, &rt->m,
-						  rt->ion, rt->err, sizeof(rt->err)))
-		return -1;
 	for (i = 0; i < rt->nr_vcpus; i++) {
 		ret = nc_vcpu_start(&rt->vcpus[i], &rt->m);
-		if (ret) {
-			snprintf(rt->err, sizeof(rt->err), "vcpu %u thread: %s", i, strerror(-ret));
-			return -1;
-		}
+		if (ret)
+			return nc_errf(ret, rt->err, sizeof(rt->err), "vcpu %u thread: %s", i,
+				       strerror(-ret));
 	}
 	return 0;
 }
@@ -408,8 +336,8 @@ static void teardown(struct nc_runtime *rt)
 		nc_vcpu_kick(&rt->vcpus[i]);
 	for (i = 0; i < rt->nr_vcpus; i++)
 		nc_vcpu_join(&rt->vcpus[i]);
+	nc_devices_exit(&rt->cell.devs, &rt->m);
 	nc_control_stop(&rt->ctl);
-	nc_console_close(&rt->con);
 	if (rt->ion) {
 		int ret = ion_host_stop(rt->ion);
 
@@ -449,8 +377,6 @@ int nc_run(const char *cell_path)
 	/* Nothing is open yet: teardown after an early failure closes nothing. */
 	rt->m.stop_fd = -1;
 	rt->ctl.listen_fd = rt->ctl.stop_fd = -1;
-	rt->con.out_fd = rt->con.stop_fd = rt->con.room_fd = -1;
-	rt->con.kind = NC_CON_OFF;
 	if (nc_cell_prepare(&rt->cell, cell_path, rt->err, sizeof(rt->err))) {
 		fprintf(stderr, "nipcell-vmm: %s\n", rt->err);
 		nc_cell_free(&rt->cell);
@@ -498,8 +424,6 @@ int nc_run(const char *cell_path)
 	report_stats(rt);
 	if (rss_kib >= 0)
 		pr_info("VMM resident memory outside guest RAM and the ION window: %ld KiB", rss_kib);
-	if (rt->con.dropped)
-		pr_info("console: %llu output bytes dropped", rt->con.dropped);
 	close(sig_fd);
 	destroy(rt);
 	return status;

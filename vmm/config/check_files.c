@@ -119,6 +119,15 @@ int nc_config_check_files(const struct nc_config *c, char *err, size_t errlen)
 			return -1;
 	}
 
+	if (c->serial && c->serial_mode == NC_CONSOLE_FILE && c->serial_path) {
+		if (!stat(c->serial_path, &st) && S_ISDIR(st.st_mode))
+			return fail(&k, c->line_serial_path, "serial path",
+				    c->serial_path, strerror(EISDIR), "");
+		if (check_folder(&k, c->line_serial_path, "serial path",
+				 c->serial_path))
+			return -1;
+	}
+
 	if (c->control_socket) {
 		if (!lstat(c->control_socket, &st) && !S_ISSOCK(st.st_mode))
 			return fail(&k, c->line_control_socket, "control socket",

@@ -202,6 +202,7 @@ void nc_config_free(struct nc_config *c)
 	free(c->initramfs);
 	free(c->cmdline);
 	free(c->console_path);
+	free(c->serial_path);
 	for (i = 0; i < NC_MAX_BLK; i++)
 		free(c->blk[i].path);
 	free(c->net_tap);

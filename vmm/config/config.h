@@ -17,7 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NC_MAX_BLK		4
+#include <nipcell/ion_host.h>
+
+#define NC_MAX_BLK		ION_HOST_MAX_BLK	/* [[blk]] tables */
 #define NC_CONFIG_MAX_SIZE	65536		/* bytes in a cell file */
 #define NC_CONFIG_NAME_MAX	64		/* characters in [cell] name */
 #define NC_CONFIG_CMDLINE_MAX	1536		/* bytes in [boot] cmdline */
@@ -42,6 +44,7 @@ struct nc_config {
 	char *name;			/* default: the folder's name */
 	unsigned vcpus;
 	uint64_t memory;		/* bytes */
+	bool ksm;			/* MADV_MERGEABLE on guest RAM */
 
 	/* [boot]: kernel and initramfs resolved against dir */
 	char *kernel;
@@ -56,6 +59,11 @@ struct nc_config {
 	/* [console] */
 	enum nc_console_mode console_mode;
 	char *console_path;		/* resolved; set only for NC_CONSOLE_FILE */
+
+	/* [serial]: a second UART (ttyS1); serial is true when present */
+	bool serial;
+	enum nc_console_mode serial_mode;	/* NC_CONSOLE_FILE or _OFF */
+	char *serial_path;		/* resolved; set only for NC_CONSOLE_FILE */
 
 	/* [[blk]] */
 	unsigned nr_blk;
@@ -80,7 +88,7 @@ struct nc_config {
 	unsigned line_vcpus, line_memory;
 	unsigned line_kernel, line_initramfs, line_cmdline;
 	unsigned line_ion_base, line_ion_size;
-	unsigned line_console_path;
+	unsigned line_console_path, line_serial_path;
 	unsigned line_blk[NC_MAX_BLK];	/* the path = line of each disk */
 	unsigned line_net, line_net_tap;
 	unsigned line_control_socket;
@@ -112,6 +120,12 @@ int nc_config_load(struct nc_config *c, const char *path, char *err,
  * directory").
  */
 int nc_config_check_files(const struct nc_config *c, char *err, size_t errlen);
+
+/* Valves the cell has, in ION order: every blk, then net, then input. */
+static inline unsigned nc_config_nr_valves(const struct nc_config *c)
+{
+	return c->nr_blk + c->net + c->input;
+}
 
 /* Free everything c owns and zero it. */
 void nc_config_free(struct nc_config *c);

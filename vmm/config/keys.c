@@ -165,6 +165,11 @@ static int set_memory(struct ctx *x, const struct nc_toml_value *v)
 	return get_size(x, v, NC_RAM_MIN, NC_RAM_MAX, SZ_2M, &x->c->memory);
 }
 
+static int set_ksm(struct ctx *x, const struct nc_toml_value *v)
+{
+	return get_bool(x, v, &x->c->ksm);
+}
+
 /* ---- [boot] ---- */
 
 static int set_kernel(struct ctx *x, const struct nc_toml_value *v)
@@ -239,19 +244,20 @@ static int close_ion(struct ctx *x)
 
 /* ---- [console] ---- */
 
+static const char *const console_modes[] = {
+	[NC_CONSOLE_STDIO] = "stdio",
+	[NC_CONSOLE_FILE] = "file",
+	[NC_CONSOLE_OFF] = "off",
+};
+
 static int set_console_mode(struct ctx *x, const struct nc_toml_value *v)
 {
-	static const char *const modes[] = {
-		[NC_CONSOLE_STDIO] = "stdio",
-		[NC_CONSOLE_FILE] = "file",
-		[NC_CONSOLE_OFF] = "off",
-	};
 	unsigned i;
 
 	if (want(x, v, NC_TOML_STRING))
 		return -1;
-	for (i = 0; i < NC_ARRAY_SIZE(modes); i++) {
-		if (!strcmp(v->str, modes[i])) {
+	for (i = 0; i < NC_ARRAY_SIZE(console_modes); i++) {
+		if (!strcmp(v->str, console_modes[i])) {
 			x->c->console_mode = i;
 			return 0;
 		}
@@ -277,6 +283,53 @@ static int close_console(struct ctx *x)
 		return nc_cfg_fail(x, x->seen[1],
 				   "path is only used with mode = \"file\"; the console mode is \"%s\"",
 				   c->console_mode == NC_CONSOLE_OFF ? "off" : "stdio");
+	return 0;
+}
+
+/* ---- [serial] ---- */
+
+static int open_serial(struct ctx *x)
+{
+	x->c->serial = true;
+	x->c->serial_mode = NC_CONSOLE_FILE;
+	return 0;
+}
+
+/* stdout and stdin are the console's: the second port is a file or off. */
+static int set_serial_mode(struct ctx *x, const struct nc_toml_value *v)
+{
+	if (want(x, v, NC_TOML_STRING))
+		return -1;
+	if (!strcmp(v->str, console_modes[NC_CONSOLE_FILE]))
+		x->c->serial_mode = NC_CONSOLE_FILE;
+	else if (!strcmp(v->str, console_modes[NC_CONSOLE_OFF]))
+		x->c->serial_mode = NC_CONSOLE_OFF;
+	else
+		return nc_cfg_fail(x, v->pos, "mode must be \"file\" or \"off\", not \"%s\" (stdio belongs to [console])",
+				   nc_shown(v->str));
+	return 0;
+}
+
+static int set_serial_path(struct ctx *x, const struct nc_toml_value *v)
+{
+	x->c->line_serial_path = x->key_pos.line;
+	return get_path(x, v, &x->c->serial_path);
+}
+
+static int close_serial(struct ctx *x)
+{
+	struct nc_config *c = x->c;
+
+	if (c->serial_mode == NC_CONSOLE_FILE && !c->serial_path)
+		return nc_cfg_fail(x, x->seen[0].line ? x->seen[0] : x->cur_pos,
+				   "[serial] with mode = \"file\" needs a path = \"...\"");
+	if (c->serial_mode != NC_CONSOLE_FILE && c->serial_path)
+		return nc_cfg_fail(x, x->seen[1],
+				   "path is only used with mode = \"file\"; the serial mode is \"off\"");
+	if (c->serial_path && c->console_path &&
+	    !strcmp(c->serial_path, c->console_path))
+		return nc_cfg_fail(x, x->seen[1],
+				   "path '%s' is already the [console] path", c->serial_path);
 	return 0;
 }
 
@@ -405,6 +458,7 @@ static const struct key cell_keys[] = {
 	{ "name", set_name },
 	{ "vcpus", set_vcpus },
 	{ "memory", set_memory },
+	{ "ksm", set_ksm },
 };
 static const struct key boot_keys[] = {
 	{ "kernel", set_kernel },
@@ -419,6 +473,10 @@ static const struct key ion_keys[] = {	/* base, size first: close_ion */
 static const struct key console_keys[] = {	/* close_console's order */
 	{ "mode", set_console_mode },
 	{ "path", set_console_path },
+};
+static const struct key serial_keys[] = {	/* close_serial's order */
+	{ "mode", set_serial_mode },
+	{ "path", set_serial_path },
 };
 static const struct key blk_keys[] = {	/* path first: close_blk */
 	{ "path", set_blk_path },
@@ -449,6 +507,8 @@ const struct table nc_cfg_tables[] = {
 	{ "boot", false, KEYS(boot_keys), .close = close_boot },
 	{ "ion", false, KEYS(ion_keys), .close = close_ion },
 	{ "console", false, KEYS(console_keys), .close = close_console },
+	{ "serial", false, KEYS(serial_keys), .open = open_serial,
+	  .close = close_serial },
 	{ "blk", true, KEYS(blk_keys), .open = open_blk, .close = close_blk },
 	{ "net", false, KEYS(net_keys), .open = open_net },
 	{ "input", false, KEYS(input_keys) },

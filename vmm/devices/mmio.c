@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The MMIO bus: a short, fixed table of emulated ranges. */
+#include <errno.h>
 #include <stdio.h>
+
+#include "util/errf.h"
 
 #include "mmio.h"
 
@@ -9,27 +12,22 @@ int nc_mmio_register(struct nc_mmio_bus *bus, const struct nc_mmio_dev *dev,
 {
 	unsigned i;
 
-	if (!dev->size || dev->base + dev->size < dev->base) {
-		snprintf(err, errlen, "mmio %s: empty or wrapping range", dev->name);
-		return -1;
-	}
+	if (!dev->size || dev->base + dev->size < dev->base)
+		return nc_errf(-EINVAL, err, errlen, "mmio %s: empty or wrapping range",
+			       dev->name);
 	for (i = 0; i < bus->nr; i++) {
 		const struct nc_mmio_dev *o = &bus->devs[i];
 
-		if (dev->base < o->base + o->size && o->base < dev->base + dev->size) {
-			snprintf(err, errlen,
+		if (dev->base < o->base + o->size && o->base < dev->base + dev->size)
+			return nc_errf(-EINVAL, err, errlen,
 				 "mmio %s [0x%08llx-0x%08llx] overlaps %s [0x%08llx-0x%08llx]",
 				 dev->name, (unsigned long long)dev->base,
 				 (unsigned long long)(dev->base + dev->size - 1),
 				 o->name, (unsigned long long)o->base,
 				 (unsigned long long)(o->base + o->size - 1));
-			return -1;
-		}
 	}
-	if (bus->nr == NC_MMIO_MAX_DEVS) {
-		snprintf(err, errlen, "mmio %s: bus full", dev->name);
-		return -1;
-	}
+	if (bus->nr == NC_MMIO_MAX_DEVS)
+		return nc_errf(-ENOSPC, err, errlen, "mmio %s: bus full", dev->name);
 	bus->devs[bus->nr++] = *dev;
 	return 0;
 }

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NC_MMIO_MAX_DEVS	8
+#define NC_MMIO_MAX_DEVS	16	/* NC_MAX_DEVS */
 
 /* off is relative to the device base; data holds len (1..8) bytes. */
 typedef void (*nc_mmio_fn)(void *opaque, uint64_t off, uint8_t *data,
@@ -29,7 +29,7 @@ struct nc_mmio_bus {
 	struct nc_mmio_dev	devs[NC_MMIO_MAX_DEVS];
 };
 
-/* 0, or -1 with err naming both ranges when the new one overlaps another. */
+/* 0, or -EINVAL with err naming both ranges when the new one overlaps another. */
 int nc_mmio_register(struct nc_mmio_bus *bus, const struct nc_mmio_dev *dev,
 		     char *err, size_t errlen);
 

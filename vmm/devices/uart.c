@@ -3,10 +3,26 @@
  * 16550A UART. Transmission is instant (each THR write goes straight to the
  * console), so the transmitter is always empty; the receiver is a bounded
  * FIFO filled by the console input thread.
+ *
+ * As a device of the table (nc_uart_device, at the end): uart0 is the
+ * cell's console ([console]), uart1 the optional second port ([serial]),
+ * each with its own console backend; Linux names them ttyS0 and ttyS1
+ * through the serial0/serial1 aliases.
  */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "arch/arm64/layout.h"
+#include "config/config.h"
+#include "console.h"
+#include "devices/device.h"
+#include "dtb/fdt.h"
+#include "machine.h"
 #include "uart.h"
+#include "util/errf.h"
 
 /* Register offsets (DLAB = 0 unless noted) and bits, from the 16550 data sheet. */
 #define UART_RBR	0	/* read: receive buffer; write: THR; DLAB: DLL */
@@ -206,3 +222,127 @@ size_t nc_uart_rx_space(struct nc_uart *u)
 	pthread_mutex_unlock(&u->lock);
 	return n;
 }
+
+/* ---- the device ---- */
+
+struct uart_dev {
+	struct nc_uart		uart;	/* first: the MMIO handler's opaque */
+	struct nc_console	con;
+	struct nc_machine	*m;
+	const struct nc_dev	*d;
+};
+
+static void dev_set_irq(void *opaque, int level)
+{
+	struct uart_dev *u = opaque;
+
+	u->m->ops->set_irq(u->m, u->d->spi, level);
+}
+
+static void dev_tx(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct uart_dev *u = opaque;
+
+	nc_console_write(&u->con, buf, len);
+}
+
+static void dev_rx_room(void *opaque)
+{
+	struct uart_dev *u = opaque;
+
+	nc_console_rx_room(&u->con);
+}
+
+static const struct nc_uart_ops dev_uart_ops = {
+	.set_irq = dev_set_irq,
+	.tx = dev_tx,
+	.rx_room = dev_rx_room,
+};
+
+static unsigned uart_count(const struct nc_config *c)
+{
+	return c->serial ? 2 : 1;
+}
+
+static void uart_place(struct nc_dev *d, const struct nc_config *c)
+{
+	(void)c;
+	d->nr_regs = 1;
+	d->reg[0].name = d->name;
+	d->reg[0].base = NC_UART_BASE + d->idx * NC_UART_STRIDE;
+	d->reg[0].size = NC_UART_SIZE;
+	d->spi = NC_SPI_UART + d->idx;
+	d->nr_spis = 1;
+}
+
+static void uart_fdt(struct nc_fdt *f, const struct nc_dev *d,
+		     const struct nc_config *c)
+{
+	const struct nc_fdt_reg reg = { d->reg[0].base, d->reg[0].size };
+
+	(void)c;
+	nc_fdt_begin_node(f, "uart@%" PRIx64, d->reg[0].base);
+	NC_FDT(f, fdt_property_string(f->fdt, "compatible", "ns16550a"));
+	nc_fdt_prop_reg(f, "reg", &reg, 1);
+	NC_FDT(f, fdt_property_cell(f->fdt, "clock-frequency", NC_UART_CLOCK));
+	nc_fdt_prop_irq(f, NC_FDT_GIC_SPI, d->spi, NC_FDT_IRQ_LEVEL_HIGH);
+	NC_FDT(f, fdt_property_cell(f->fdt, "reg-shift", 0));
+	NC_FDT(f, fdt_property_cell(f->fdt, "reg-io-width", 1));
+	nc_fdt_end_node(f);
+}
+
+static int uart_init(struct nc_dev *d, struct nc_machine *m, char *err,
+		     size_t errlen)
+{
+	const struct nc_config *c = m->cfg;
+	struct uart_dev *u = calloc(1, sizeof(*u));
+	enum nc_console_mode mode = d->idx ? c->serial_mode : c->console_mode;
+	const char *path = d->idx ? c->serial_path : c->console_path;
+	char msg[256];
+	int ret;
+
+	if (!u)
+		return nc_errf(-ENOMEM, err, errlen, "%s: out of memory", d->name);
+	u->m = m;
+	u->d = d;
+	nc_uart_init(&u->uart, &dev_uart_ops, u);
+	d->state = u;
+	ret = nc_console_open(&u->con, (enum nc_console_kind)mode, path, msg,
+			      sizeof(msg));
+	if (ret)
+		return nc_errf(ret < 0 ? ret : -EIO, err, errlen, "%s: %s",
+			       d->name, msg);
+	ret = nc_console_start_input(&u->con, &u->uart);
+	if (ret)
+		return nc_errf(ret < 0 ? ret : -EAGAIN, err, errlen,
+			       "%s: console input thread: %s", d->name,
+			       strerror(ret < 0 ? -ret : EAGAIN));
+	return 0;
+}
+
+static void uart_exit(struct nc_dev *d, struct nc_machine *m)
+{
+	struct uart_dev *u = d->state;
+
+	(void)m;
+	if (!u)
+		return;
+	nc_console_close(&u->con);
+	if (u->con.dropped)
+		fprintf(stderr, "nipcell-vmm: %s: %llu output bytes dropped\n",
+			d->name, u->con.dropped);
+	free(u);
+	d->state = NULL;
+}
+
+const struct nc_device nc_uart_device = {
+	.name = "uart",
+	.alias = "serial",
+	.count = uart_count,
+	.max = NC_MAX_UARTS,
+	.place = uart_place,
+	.mmio = nc_uart_mmio,
+	.fdt = uart_fdt,
+	.init = uart_init,
+	.exit = uart_exit,
+};

@@ -110,7 +110,7 @@ static const struct bad bad[] = {
 
 	/* ---- tables and keys ---- */
 	{ "[cell]\n[memory]\n", "cell.toml:2:1: ",
-	  "unknown table [memory] (known tables: cell, boot, ion, console, blk, net, input, control)" },
+	  "unknown table [memory] (known tables: cell, boot, ion, console, serial, blk, net, input, control)" },
 	{ "[cell]\nname = \"x\"\n\n\n\n\nmemroy = \"512M\"\n", "cell.toml:7:1: ",
 	  "unknown key 'memroy' in [cell]" },
 	{ "[cell]\nkernel = \"Image\"\n", "cell.toml:2:1: ",
@@ -217,6 +217,16 @@ static const struct bad bad[] = {
 	  "path is only used with mode = \"file\"; the console mode is \"off\"" },
 	{ BOOT "[console]\npath = \"c.log\"\n", "cell.toml:4:1: ",
 	  "path is only used with mode = \"file\"; the console mode is \"stdio\"" },
+	{ BOOT "[serial]\nmode = \"stdio\"\n", "cell.toml:4:8: ",
+	  "mode must be \"file\" or \"off\", not \"stdio\" (stdio belongs to [console])" },
+	{ BOOT "[serial]\n", "cell.toml:3:1: ",
+	  "[serial] with mode = \"file\" needs a path = \"...\"" },
+	{ BOOT "[serial]\nmode = \"off\"\npath = \"s.log\"\n", "cell.toml:5:1: ",
+	  "path is only used with mode = \"file\"; the serial mode is \"off\"" },
+	{ BOOT "[console]\nmode = \"file\"\npath = \"c.log\"\n[serial]\npath = \"c.log\"\n",
+	  "cell.toml:7:1: ", "path '" },
+	{ BOOT "[cell]\nksm = 1\n", "cell.toml:4:7: ",
+	  "ksm must be a boolean, not an integer" },
 	{ BOOT "[control]\nsocket = \"0123456789012345678901234567890123456789"
 	  "012345678901234567890123456789012345678901234567890123456789"
 	  "0123456789.sock\"\n", "cell.toml:4:10: ",

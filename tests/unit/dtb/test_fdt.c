@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nc_fdt_build(): build a tree, read it back with libfdt. */
+/*
+ * The device tree of a cell, built the way `run` builds it: cell.toml text,
+ * nc_cell_plan() (RAM layout, device table, bootargs), nc_cell_fdt(); then
+ * read back with libfdt.
+ */
 #include <check.h>
 
 #include "../nc_check.h"
+#include "../nc_cell_test.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,28 +17,46 @@
 #include "dtb/fdt.h"
 
 #define MiB (1ULL << 20)
+#define MAX_VALVES \
+	"[[blk]]\npath = \"a.img\"\n[[blk]]\npath = \"b.img\"\n" \
+	"[[blk]]\npath = \"c.img\"\n[[blk]]\npath = \"d.img\"\n" \
+	"[net]\n[input]\nenabled = true\n"
 
 static char blob[64 * 1024];
 static size_t blob_size;
-static struct nc_fdt_params p;
+static struct nc_cell cell;
+static const uint64_t *mpidr;	/* NULL: as KVM assigns them */
 static char err[512];
 
-/* Default parameters for ram bytes of RAM and the default window. */
+/*
+ * A cell of ram bytes with its window at ion_base, vcpus vCPUs and the
+ * extra tables (cell.toml text after [ion]).
+ */
+static void cell_with(uint64_t ram, uint64_t ion_base, unsigned vcpus,
+		      const char *extra)
+{
+	nc_cell_free(&cell);
+	mpidr = NULL;
+	ck_assert_msg(nc_test_cell(&cell, err, sizeof(err),
+				   "[cell]\nmemory = %llu\nvcpus = %u\n"
+				   "[boot]\nkernel = \"Image\"\n"
+				   "[ion]\nbase = 0x%llx\n%s",
+				   (unsigned long long)ram, vcpus,
+				   (unsigned long long)ion_base, extra) == 0,
+		      "cell: %s", err);
+}
+
 static void params(uint64_t ram, uint64_t ion_base)
 {
-	struct nc_ram_layout l;
-
-	ck_assert_int_eq(nc_ram_layout(&l, ram, ion_base, ION_DEFAULT_SIZE,
-				       err, sizeof(err)), 0);
-	nc_fdt_params_default(&p, &l);
+	cell_with(ram, ion_base, 1, "");
 }
 
 static int build(void)
 {
 	memset(err, 0, sizeof(err));
 	memset(blob, 0, sizeof(blob));
-	return nc_fdt_build(blob, sizeof(blob), &p, &blob_size, err,
-			    sizeof(err));
+	return nc_cell_fdt(&cell, mpidr, blob, sizeof(blob), &blob_size, err,
+			   sizeof(err));
 }
 
 static void build_ok(void)
@@ -128,7 +151,7 @@ START_TEST(root_nodes)
 {
 	static const char *const want[] = {
 		"chosen", "aliases", "memory@80000000", "cpus", "psci",
-		"intc@8000000", "timer", "uart@9000000", "reserved-memory",
+		"timer", "intc@8000000", "uart@9000000", "reserved-memory",
 		"ion@9010000",
 	};
 	unsigned int i = 0;
@@ -206,8 +229,7 @@ START_TEST(cpus_default_mpidr)
 	unsigned int i, n = 0;
 	int off;
 
-	params(256 * MiB, ION_DEFAULT_BASE);
-	p.vcpus = 4;
+	cell_with(256 * MiB, ION_DEFAULT_BASE, 4, "");
 	build_ok();
 	assert_u32("/cpus", "#address-cells", 1);
 	assert_u32("/cpus", "#size-cells", 0);
@@ -235,18 +257,21 @@ END_TEST
 
 START_TEST(cpus_kvm_mpidr)
 {
-	params(256 * MiB, ION_DEFAULT_BASE);
-	p.vcpus = 2;
+	uint64_t m[2];
+
+	cell_with(256 * MiB, ION_DEFAULT_BASE, 2, "");
 	/* As KVM reports them: bit 31 (RES1) set, Aff1 used. */
-	p.mpidr[0] = 0x80000000;
-	p.mpidr[1] = 0x80000100;
+	m[0] = 0x80000000;
+	m[1] = 0x80000100;
+	build_ok();
+	mpidr = m;
 	build_ok();
 	assert_u32("/cpus", "#address-cells", 1);
 	assert_u32("/cpus/cpu@0", "reg", 0);
 	assert_u32("/cpus/cpu@100", "reg", 0x100);
 
 	/* Aff3 needs two address cells. */
-	p.mpidr[1] = 0x100000000ULL;
+	m[1] = 0x100000000ULL;
 	build_ok();
 	assert_u32("/cpus", "#address-cells", 2);
 	{
@@ -256,7 +281,7 @@ START_TEST(cpus_kvm_mpidr)
 	}
 
 	/* Two vCPUs with one affinity are refused. */
-	p.mpidr[1] = 0x80000000;
+	m[1] = 0x80000000;
 	ck_assert_int_eq(build(), -EINVAL);
 	ck_assert_str_eq(err, "device tree: vCPUs 0 and 1 have the same MPIDR affinity 0x0");
 }
@@ -318,26 +343,26 @@ START_TEST(bootargs_ion_base_once)
 	const char *args;
 
 	params(256 * MiB, ION_DEFAULT_BASE);
-	p.bootargs = "console=ttyS0 quiet";
 	build_ok();
 	args = prop("/chosen", "bootargs", NULL);
-	ck_assert_str_eq(args, "console=ttyS0 quiet ion_base=0x90000000");
-	ck_assert_int_eq(count(args, "ion_base=0x90000000"), 1);
+	ck_assert_str_eq(args, "console=ttyS0 ion_base=0x90000000");
+	ck_assert_str_eq(cell.bootargs, args);	/* what check prints */
+	ck_assert_int_eq(count(args, "ion_base="), 1);
+}
+END_TEST
 
-	p.bootargs = "console=ttyS0 ion_base=0x90000000 quiet";
+START_TEST(bootargs_cmdline)
+{
+	const char *args;
+
+	nc_cell_free(&cell);
+	ck_assert_int_eq(nc_test_cell(&cell, err, sizeof(err),
+				      "[boot]\nkernel = \"Image\"\ncmdline = \"quiet -- init-arg\"\n"), 0);
 	build_ok();
 	args = prop("/chosen", "bootargs", NULL);
-	ck_assert_str_eq(args, "console=ttyS0 ion_base=0x90000000 quiet");
-	ck_assert_int_eq(count(args, "ion_base=0x90000000"), 1);
-
-	p.bootargs = NULL;
-	build_ok();
-	assert_str("/chosen", "bootargs", "ion_base=0x90000000");
-
-	p.bootargs = "ion_base=0x80000000";
-	ck_assert_int_eq(build(), -EINVAL);
-	ck_assert_str_eq(err, "bootargs say ion_base=0x80000000 but the ion window is at 0x90000000");
-	ck_assert_uint_eq(blob_size, 0);
+	/* ion_base= goes to the kernel's part, before init's arguments. */
+	ck_assert_str_eq(args, "console=ttyS0 quiet ion_base=0x90000000 -- init-arg");
+	ck_assert_int_eq(count(args, "ion_base="), 1);
 }
 END_TEST
 
@@ -353,13 +378,13 @@ START_TEST(initrd)
 	ck_assert_ptr_null(fdt_getprop(blob, node("/chosen"),
 				       "linux,initrd-end", &len));
 
-	p.initrd_start = start;
-	p.initrd_end = end;
+	cell.initrd_gpa = start;
+	cell.initrd_size = end - start;
 	build_ok();
 	assert_u64s("/chosen", "linux,initrd-start", &start, 1);
 	assert_u64s("/chosen", "linux,initrd-end", &end, 1);
 
-	p.initrd_end = start;
+	cell.initrd_size = 0;
 	ck_assert_int_eq(build(), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "initrd"));
 }
@@ -393,8 +418,9 @@ START_TEST(ion_node)
 	unsigned int i;
 	int len;
 
-	params(512 * MiB, ION_DEFAULT_BASE);
-	p.nr_ion_irqs = 3;
+	cell_with(512 * MiB, ION_DEFAULT_BASE, 1,
+		  "[[blk]]\npath = \"a.img\"\n[[blk]]\npath = \"b.img\"\n"
+		  "[input]\nenabled = true\n");
 	build_ok();
 	assert_str("/ion@9010000", "compatible", "nipcell,ion");
 	assert_u64s("/ion@9010000", "reg", reg, 2);
@@ -414,19 +440,18 @@ START_TEST(ion_node)
 				      fdt32_to_cpu(*mr)), path, sizeof(path)), 0);
 	ck_assert_str_eq(path, "/reserved-memory/ion@90000000");
 
-	/* Every valve, with SPIs of the caller's choosing. */
-	p.nr_ion_irqs = ION_MAX_VALVES;
-	for (i = 0; i < ION_MAX_VALVES; i++) {
-		p.ion_spi[i] = 40 + 2 * i;
+	/* Every valve a cell can have: four disks, net and input. */
+	cell_with(512 * MiB, ION_DEFAULT_BASE, 1, MAX_VALVES);
+	for (i = 0; i < NC_MAX_BLK + 2; i++) {
 		irqs[3 * i] = 0;
-		irqs[3 * i + 1] = 40 + 2 * i;
+		irqs[3 * i + 1] = NC_SPI_ION_FIRST + i;
 		irqs[3 * i + 2] = 1;
 	}
 	build_ok();
-	assert_cells("/ion@9010000", "interrupts", irqs, 3 * ION_MAX_VALVES);
+	assert_cells("/ion@9010000", "interrupts", irqs, 3 * (NC_MAX_BLK + 2));
 
 	/* No valves: no interrupts property. */
-	p.nr_ion_irqs = 0;
+	params(512 * MiB, ION_DEFAULT_BASE);
 	build_ok();
 	ck_assert_ptr_null(fdt_getprop(blob, node("/ion@9010000"), "interrupts",
 				       &len));
@@ -439,14 +464,12 @@ START_TEST(buffer_too_small)
 	static char small[8192];
 	size_t i, size;
 
-	params(512 * MiB, ION_DEFAULT_BASE);
-	p.vcpus = NC_MAX_VCPUS;
-	p.nr_ion_irqs = ION_MAX_VALVES;
+	cell_with(512 * MiB, ION_DEFAULT_BASE, NC_MAX_VCPUS, MAX_VALVES);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		memset(small, 0x5a, sizeof(small));
 		size = 1;
-		ck_assert_int_eq(nc_fdt_build(small, sizes[i], &p, &size, err,
-					      sizeof(err)), -ENOSPC);
+		ck_assert_int_eq(nc_cell_fdt(&cell, NULL, small, sizes[i], &size, err,
+					     sizeof(err)), -ENOSPC);
 		ck_assert_uint_eq(size, 0);
 		ck_assert_ptr_nonnull(strstr(err, "does not fit in"));
 		ck_assert_ptr_nonnull(strstr(err, "FDT_ERR_NOSPACE"));
@@ -454,7 +477,7 @@ START_TEST(buffer_too_small)
 		ck_assert_uint_eq((unsigned char)small[sizes[i]], 0x5a);
 		ck_assert_uint_eq((unsigned char)small[sizeof(small) - 1], 0x5a);
 	}
-	ck_assert_int_eq(nc_fdt_build(small, 100, &p, &size, NULL, 0), -ENOSPC);
+	ck_assert_int_eq(nc_cell_fdt(&cell, NULL, small, 100, &size, NULL, 0), -ENOSPC);
 
 	/*
 	 * A buffer a little larger than the tree is enough (sequential
@@ -463,47 +486,55 @@ START_TEST(buffer_too_small)
 	build_ok();
 	memset(small, 0x5a, sizeof(small));
 	ck_assert_uint_le(blob_size + 64, sizeof(small) - 1);
-	ck_assert_int_eq(nc_fdt_build(small, blob_size + 64, &p, &size, err,
-				      sizeof(err)), 0);
+	ck_assert_int_eq(nc_cell_fdt(&cell, NULL, small, blob_size + 64, &size, err,
+				     sizeof(err)), 0);
 	ck_assert_uint_eq(size, blob_size);
 	ck_assert_int_eq(memcmp(small, blob, blob_size), 0);
 	ck_assert_uint_eq((unsigned char)small[blob_size + 64], 0x5a);
-	ck_assert_int_eq(nc_fdt_build(small, blob_size - 1, &p, &size, err,
-				      sizeof(err)), -ENOSPC);
+	ck_assert_int_eq(nc_cell_fdt(&cell, NULL, small, blob_size - 1, &size, err,
+				     sizeof(err)), -ENOSPC);
 }
 END_TEST
 
 START_TEST(bad_params)
 {
 	params(256 * MiB, ION_DEFAULT_BASE);
-	p.vcpus = 0;
+	cell.cfg.vcpus = 0;
 	ck_assert_int_eq(build(), -EINVAL);
 	ck_assert_str_eq(err, "device tree: 0 vCPUs; 1 to 8 are supported");
-	p.vcpus = NC_MAX_VCPUS + 1;
+	cell.cfg.vcpus = NC_MAX_VCPUS + 1;
 	ck_assert_int_eq(build(), -EINVAL);
 
 	params(256 * MiB, ION_DEFAULT_BASE);
-	p.nr_ion_irqs = ION_MAX_VALVES + 1;
+	cell.ram.nr_ram = 0;
 	ck_assert_int_eq(build(), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "RAM layout has 0 regions"));
+}
+END_TEST
+
+/* [serial]: a second UART, ttyS1 in the guest through the serial1 alias. */
+START_TEST(second_uart)
+{
+	const uint64_t reg[] = { NC_UART_BASE + NC_UART_STRIDE, NC_UART_SIZE };
+	const uint32_t irq[] = { 0, NC_SPI_UART + 1, 4 };
 
 	params(256 * MiB, ION_DEFAULT_BASE);
-	p.nr_ion_irqs = 1;
-	p.ion_spi[0] = NC_NR_SPIS;
-	ck_assert_int_eq(build(), -EINVAL);
+	build_ok();
+	ck_assert_int_lt(fdt_path_offset(blob, "/uart@9001000"), 0);
+	ck_assert_ptr_null(fdt_get_alias(blob, "serial1"));
 
-	params(256 * MiB, ION_DEFAULT_BASE);
-	p.ion_base = 0xa0000000;
-	ck_assert_int_eq(build(), -EINVAL);
-	ck_assert_str_eq(err, "device tree: ion window [0xa0000000-0xa0ffffff] is not the RAM layout's [0x90000000-0x90ffffff]");
-
-	params(256 * MiB, ION_DEFAULT_BASE);
-	p.ram.nr_ram = 0;
-	ck_assert_int_eq(build(), -EINVAL);
-
-	params(256 * MiB, ION_DEFAULT_BASE);
-	p.gic_redist_count = 1;
-	p.vcpus = 2;
-	ck_assert_int_eq(build(), -EINVAL);
+	cell_with(256 * MiB, ION_DEFAULT_BASE, 1,
+		  "[serial]\nmode = \"file\"\npath = \"serial.log\"\n");
+	build_ok();
+	assert_str("/uart@9001000", "compatible", "ns16550a");
+	assert_u64s("/uart@9001000", "reg", reg, 2);
+	assert_cells("/uart@9001000", "interrupts", irq, 3);
+	ck_assert_str_eq(fdt_get_alias(blob, "serial0"), "/uart@9000000");
+	ck_assert_str_eq(fdt_get_alias(blob, "serial1"), "/uart@9001000");
+	/* The console stays on uart0. */
+	assert_str("/chosen", "stdout-path", "/uart@9000000");
+	/* The valves' SPIs do not move. */
+	ck_assert_uint_eq(nc_devices_find(&cell.devs, "ion", 0)->spi, NC_SPI_ION_FIRST);
 }
 END_TEST
 
@@ -521,11 +552,13 @@ int main(void)
 	tcase_add_test(tc, psci_timer_gic);
 	tcase_add_test(tc, uart_and_chosen);
 	tcase_add_test(tc, bootargs_ion_base_once);
+	tcase_add_test(tc, bootargs_cmdline);
 	tcase_add_test(tc, initrd);
 	tcase_add_test(tc, reserved_memory);
 	tcase_add_test(tc, ion_node);
 	tcase_add_test(tc, buffer_too_small);
 	tcase_add_test(tc, bad_params);
+	tcase_add_test(tc, second_uart);
 	suite_add_tcase(s, tc);
 
 	return nc_check_run(s);

@@ -12,7 +12,8 @@
  *   0x081a_0000 +-----------------------------+ (at NC_MAX_VCPUS)
  *               |  (unused)                   |
  *   0x0900_0000 +-----------------------------+ NC_UART_BASE
- *               |  16550 UART  4 KiB          |
+ *               |  16550 UARTs 4 KiB each     |  uart0 (console), uart1
+ *               |  (NC_MAX_UARTS)             |  ([serial]) at +NC_UART_STRIDE
  *   0x0901_0000 +-----------------------------+ NC_DOORBELL_BASE
  *               |  ION doorbells  4 KiB       |
  *               +-----------------------------+
@@ -28,6 +29,10 @@
  *
  * The ION window defaults to 0x9000_0000 + 16 MiB (ion.h), so a cell with
  * more than 256 MiB of RAM has its RAM split into two memslots.
+ *
+ * Every device in this map is an entry of the device table
+ * (vmm/devices/table.c); nc_devices_plan() places the cell's instances and
+ * refuses any overlap between them, RAM and the window.
  *
  * The rules (ram_layout.c applies them):
  *  - RAM region 0 is the lowest and always holds at least NC_BOOT_RAM_MIN
@@ -50,9 +55,13 @@
 
 #define NC_UART_BASE		0x09000000ULL
 #define NC_UART_SIZE		0x00001000ULL
+#define NC_UART_STRIDE		0x00001000ULL	/* uart<i> at BASE + i * STRIDE */
+#define NC_MAX_UARTS		2		/* the console and [serial] */
 #define NC_UART_CLOCK		1843200
 
 #define NC_DOORBELL_BASE	0x09010000ULL	/* ION_DOORBELL_SIZE bytes */
+_Static_assert(NC_UART_BASE + NC_MAX_UARTS * NC_UART_STRIDE <= NC_DOORBELL_BASE,
+	       "layout.h: the UARTs run into the doorbells");
 
 #define NC_RAM_BASE		0x80000000ULL
 #define NC_RAM_MIN		0x04000000ULL	/* 64 MiB */
@@ -68,10 +77,15 @@
 #define NC_INITRD_ALIGN		0x1000ULL
 #define NC_CMDLINE_MAX		2048		/* arm64 COMMAND_LINE_SIZE, NUL included */
 
+/* MPIDR_EL1 bits that name a CPU (Aff3, Aff2..Aff0): a DT cpu reg. */
+#define NC_MPIDR_AFF_MASK	0xff00ffffffULL
+
 /* GIC interrupt numbers, as SPI numbers (INTID - 32). */
-#define NC_SPI_UART		1
+#define NC_SPI_UART		1		/* uart<i> raises SPI 1 + i */
 #define NC_SPI_ION_FIRST	16		/* valve i raises SPI 16 + i */
 #define NC_NR_SPIS		64
+_Static_assert(NC_SPI_UART + NC_MAX_UARTS <= NC_SPI_ION_FIRST,
+	       "layout.h: UART SPIs run into the valves'");
 
 /* Arch timer PPIs, as PPI numbers (INTID - 16), as the DT binding wants. */
 #define NC_PPI_TIMER_SEC	13

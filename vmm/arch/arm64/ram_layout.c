@@ -17,25 +17,6 @@
 
 #define MiB (1ULL << 20)
 
-struct mmio_range {
-	const char *name;
-	uint64_t base;
-	uint64_t size;
-};
-
-/* Every MMIO device of layout.h, at its largest. */
-static const struct mmio_range mmio_ranges[] = {
-	{ "GIC distributor", NC_GIC_DIST_BASE, NC_GIC_DIST_SIZE },
-	{ "GIC redistributors", NC_GIC_REDIST_BASE, NC_GIC_REDIST_SIZE },
-	{ "UART", NC_UART_BASE, NC_UART_SIZE },
-	{ "ION doorbells", NC_DOORBELL_BASE, ION_DOORBELL_SIZE },
-};
-
-static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-	return a < b + blen && b < a + alen;
-}
-
 static int check_sizes(uint64_t ram_size, uint64_t ion_base,
 		       uint64_t ion_size, char *err, size_t errlen)
 {
@@ -70,24 +51,6 @@ static int check_sizes(uint64_t ram_size, uint64_t ion_base,
 	return 0;
 }
 
-static int check_mmio(uint64_t ion_base, uint64_t ion_size, char *err,
-		      size_t errlen)
-{
-	const struct mmio_range *m;
-	size_t i;
-
-	for (i = 0; i < sizeof(mmio_ranges) / sizeof(mmio_ranges[0]); i++) {
-		m = &mmio_ranges[i];
-		if (!overlaps(ion_base, ion_size, m->base, m->size))
-			continue;
-		return nc_errf(-EINVAL, err, errlen,
-			    "ion window [0x%08" PRIx64 "-0x%08" PRIx64 "] overlaps %s [0x%08" PRIx64 "-0x%08" PRIx64 "]",
-			    ion_base, ion_base + ion_size - 1, m->name,
-			    m->base, m->base + m->size - 1);
-	}
-	return 0;
-}
-
 int nc_ram_layout(struct nc_ram_layout *l, uint64_t ram_size,
 		  uint64_t ion_base, uint64_t ion_size, char *err, size_t errlen)
 {
@@ -98,9 +61,6 @@ int nc_ram_layout(struct nc_ram_layout *l, uint64_t ram_size,
 
 	memset(l, 0, sizeof(*l));
 	ret = check_sizes(ram_size, ion_base, ion_size, err, errlen);
-	if (ret)
-		return ret;
-	ret = check_mmio(ion_base, ion_size, err, errlen);
 	if (ret)
 		return ret;
 

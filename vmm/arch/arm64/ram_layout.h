@@ -37,10 +37,8 @@ static inline uint64_t nc_region_end(const struct nc_region *r)
 
 /*
  * Lay out ram_size bytes of RAM and the ION window [ion_base, +ion_size).
- * Returns 0, or -EINVAL with a message in err naming the values (and, for
- * overlaps, both ranges), e.g.
- * "ion window [0x08000000-0x08ffffff] overlaps GIC distributor
- * [0x08000000-0x0800ffff]".
+ * Returns 0, or -EINVAL with a message in err naming the values. Overlaps
+ * with devices are nc_devices_plan()'s to find (vmm/devices/device.h).
  */
 int nc_ram_layout(struct nc_ram_layout *l, uint64_t ram_size,
 		  uint64_t ion_base, uint64_t ion_size, char *err, size_t errlen);

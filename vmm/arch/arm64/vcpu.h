@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* arm64 vCPUs: creation with PSCI 0.2, boot registers, the run loop. */
-#ifndef NC_KVM_VCPU_H
-#define NC_KVM_VCPU_H
+#ifndef NC_ARM64_VCPU_H
+#define NC_ARM64_VCPU_H
 
 #include <pthread.h>
 #include <stddef.h>
@@ -19,6 +19,8 @@ struct nc_vcpu {
 	pthread_t		thread;
 	int			started;
 	struct nc_machine	*m;
+	struct nc_vm		*vm;
+	unsigned long		aborts;		/* external aborts injected */
 };
 
 /* Secondary vCPUs start powered off; the guest wakes them with PSCI CPU_ON. */
@@ -36,4 +38,4 @@ void nc_vcpu_destroy(struct nc_vcpu *c);
 /* Once per process: the signal nc_vcpu_kick uses, with a no-op handler. */
 int nc_vcpu_signal_setup(void);
 
-#endif /* NC_KVM_VCPU_H */
+#endif /* NC_ARM64_VCPU_H */

@@ -13,15 +13,16 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "../machine.h"
-#include "vcpu.h"
-#include "vm.h"
+#include "arch/arm64/kvm.h"
+#include "arch/arm64/layout.h"
+#include "arch/arm64/vcpu.h"
+#include "machine.h"
+#include "util/errf.h"
 
 #define VCPU_KICK_SIGNAL	SIGUSR1
 #define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 			 (offsetof(struct kvm_regs, x) / sizeof(uint32_t)))
 #define MPIDR_EL1	ARM64_SYS_REG(3, 0, 0, 0, 5)
-#define MPIDR_AFF_MASK	0xff00ffffffULL
 
 /* PSTATE at entry: EL1h with D, A, I and F masked (booting.rst). */
 #define BOOT_PSTATE	(0x5 | 0x40 | 0x80 | 0x100 | 0x200)
@@ -47,35 +48,31 @@ int nc_vcpu_create(struct nc_vcpu *c, struct nc_vm *vm, unsigned id,
 
 	memset(c, 0, sizeof(*c));
 	c->id = id;
+	c->vm = vm;
 	c->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
-	if (c->fd < 0) {
-		snprintf(err, errlen, "vcpu %u: KVM_CREATE_VCPU: %s", id, strerror(errno));
-		return -1;
-	}
+	if (c->fd < 0)
+		return nc_errf(-errno, err, errlen, "vcpu %u: KVM_CREATE_VCPU: %s", id,
+			       strerror(errno));
 	c->run_size = vm->run_size;
 	c->run = mmap(NULL, c->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
 	if (c->run == MAP_FAILED) {
 		c->run = NULL;
-		snprintf(err, errlen, "vcpu %u: mmap kvm_run: %s", id, strerror(errno));
-		return -1;
+		return nc_errf(-errno, err, errlen, "vcpu %u: mmap kvm_run: %s", id,
+			       strerror(errno));
 	}
-	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0) {
-		snprintf(err, errlen, "KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
-		return -1;
-	}
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0)
+		return nc_errf(-errno, err, errlen, "KVM_ARM_PREFERRED_TARGET: %s",
+			       strerror(errno));
 	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
 	if (id)
 		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
-	if (ioctl(c->fd, KVM_ARM_VCPU_INIT, &init) < 0) {
-		snprintf(err, errlen, "vcpu %u: KVM_ARM_VCPU_INIT (target %u): %s", id,
-			 init.target, strerror(errno));
-		return -1;
-	}
-	if (get_reg(c, MPIDR_EL1, &c->mpidr) < 0) {
-		snprintf(err, errlen, "vcpu %u: read MPIDR_EL1: %s", id, strerror(errno));
-		return -1;
-	}
-	c->mpidr &= MPIDR_AFF_MASK;
+	if (ioctl(c->fd, KVM_ARM_VCPU_INIT, &init) < 0)
+		return nc_errf(-errno, err, errlen, "vcpu %u: KVM_ARM_VCPU_INIT (target %u): %s",
+			       id, init.target, strerror(errno));
+	if (get_reg(c, MPIDR_EL1, &c->mpidr) < 0)
+		return nc_errf(-errno, err, errlen, "vcpu %u: read MPIDR_EL1: %s", id,
+			       strerror(errno));
+	c->mpidr &= NC_MPIDR_AFF_MASK;
 	return 0;
 }
 
@@ -87,11 +84,9 @@ int nc_vcpu_set_boot(struct nc_vcpu *c, uint64_t pc, uint64_t dtb,
 	    set_reg(c, CORE_REG(regs.regs[1]), 0) < 0 ||
 	    set_reg(c, CORE_REG(regs.regs[2]), 0) < 0 ||
 	    set_reg(c, CORE_REG(regs.regs[3]), 0) < 0 ||
-	    set_reg(c, CORE_REG(regs.pc), pc) < 0) {
-		snprintf(err, errlen, "vcpu %u: set boot registers: %s", c->id,
-			 strerror(errno));
-		return -1;
-	}
+	    set_reg(c, CORE_REG(regs.pc), pc) < 0)
+		return nc_errf(-errno, err, errlen, "vcpu %u: set boot registers: %s",
+			       c->id, strerror(errno));
 	return 0;
 }
 
@@ -119,6 +114,39 @@ static void vcpu_mmio(struct nc_vcpu *c)
 			c->id, r->mmio.is_write ? "write" : "read", r->mmio.len,
 			(unsigned long long)r->mmio.phys_addr,
 			(unsigned long long)vcpu_pc(c));
+}
+
+/*
+ * The guest touched MMIO in a way KVM cannot decode for us (no valid ISS:
+ * a load/store pair, writeback addressing...). That is the guest's fault,
+ * as on real hardware: an external data abort is injected and the guest
+ * handles it (Linux kills the process, or oopses in the kernel). Returns
+ * false when KVM cannot inject one, and the cell must stop.
+ */
+static bool vcpu_inject_abort(struct nc_vcpu *c, uint64_t addr)
+{
+	struct kvm_vcpu_events ev;
+	static unsigned reported;
+
+	if (!c->vm->can_inject_dabt) {
+		nc_machine_stop(c->m, NC_STOP_ERROR,
+				"vcpu %u: guest MMIO access at 0x%llx without a valid syndrome (pc 0x%llx), and KVM cannot inject an external abort",
+				c->id, (unsigned long long)addr,
+				(unsigned long long)vcpu_pc(c));
+		return false;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.ext_dabt_pending = 1;
+	if (ioctl(c->fd, KVM_SET_VCPU_EVENTS, &ev) < 0) {
+		nc_machine_stop(c->m, NC_STOP_ERROR, "vcpu %u: KVM_SET_VCPU_EVENTS: %s",
+				c->id, strerror(errno));
+		return false;
+	}
+	c->aborts++;
+	if (__atomic_fetch_add(&reported, 1, __ATOMIC_RELAXED) < 8)
+		fprintf(stderr, "nipcell-vmm: vcpu %u: guest MMIO access at 0x%llx without a valid syndrome (pc 0x%llx): external abort injected\n",
+			c->id, (unsigned long long)addr, (unsigned long long)vcpu_pc(c));
+	return true;
 }
 
 static void vcpu_system_event(struct nc_vcpu *c)
@@ -155,6 +183,12 @@ static void *vcpu_thread(void *arg)
 				r->immediate_exit = 0;
 				continue;
 			}
+			/* An undecodable MMIO access, without NISV_TO_USER. */
+			if (errno == ENOSYS) {
+				if (vcpu_inject_abort(c, 0))
+					continue;
+				break;
+			}
 			nc_machine_stop(c->m, NC_STOP_ERROR, "vcpu %u: KVM_RUN: %s (pc 0x%llx)",
 					c->id, strerror(errno),
 					(unsigned long long)vcpu_pc(c));
@@ -163,6 +197,10 @@ static void *vcpu_thread(void *arg)
 		switch (r->exit_reason) {
 		case KVM_EXIT_MMIO:
 			vcpu_mmio(c);
+			break;
+		case KVM_EXIT_ARM_NISV:
+			if (!vcpu_inject_abort(c, r->arm_nisv.fault_ipa))
+				return NULL;
 			break;
 		case KVM_EXIT_SYSTEM_EVENT:
 			vcpu_system_event(c);

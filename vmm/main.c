@@ -52,6 +52,23 @@ static const char *valve_desc(const struct nc_config *c, unsigned v, char *buf, 
 	return buf;
 }
 
+/* "uart1 0x09001000-0x09001fff SPI 2": where an instance sits. */
+static const char *device_desc(const struct nc_dev *d, char *buf, size_t len)
+{
+	size_t n = snprintf(buf, len, "%-6s", d->name);
+	unsigned r;
+
+	for (r = 0; r < d->nr_regs && n < len; r++)
+		n += snprintf(buf + n, len - n, " 0x%08llx-0x%08llx",
+			      (unsigned long long)d->reg[r].base,
+			      (unsigned long long)(d->reg[r].base + d->reg[r].size - 1));
+	if (n < len && d->nr_spis == 1)
+		snprintf(buf + n, len - n, " SPI %u", d->spi);
+	else if (n < len && d->nr_spis)
+		snprintf(buf + n, len - n, " SPIs %u-%u", d->spi, d->spi + d->nr_spis - 1);
+	return buf;
+}
+
 /* The device tree `run` would build; check and dtb build it too. */
 static char dtb[NC_FDT_MAX];
 
@@ -99,6 +116,8 @@ static int cmd_check(const char *path)
 		       (unsigned long long)cell.initrd_gpa, (unsigned long long)cell.initrd_size);
 	printf("  dtb        at 0x%llx (%zu bytes)\n", (unsigned long long)cell.dtb_gpa, size);
 	printf("  bootargs   %s\n", cell.bootargs);
+	for (i = 0; i < cell.devs.nr; i++)
+		printf("  device     %s\n", device_desc(&cell.devs.dev[i], buf, sizeof(buf)));
 	for (i = 0; i < cell.nr_valves; i++)
 		printf("  valve %u    %s\n", i, valve_desc(&cell.cfg, i, buf, sizeof(buf)));
 	nc_cell_free(&cell);

@@ -195,7 +195,7 @@ int nc_cell_prepare(struct nc_cell *cell, const char *path, char *err, size_t er
 	if (!ret)
 		ret = nc_config_check_files(c, err, errlen);
 	if (ret)
-		return ret < 0 && ret != -1 ? ret : -EINVAL;
+		return ret;
 	ret = cell_check_image(cell, err, errlen);
 	if (!ret)
 		ret = nc_cell_plan(cell, err, errlen);

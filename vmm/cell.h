@@ -64,7 +64,7 @@ void nc_cell_drop_kernel(struct nc_cell *cell);
 int nc_cell_fdt(const struct nc_cell *cell, const uint64_t *mpidr, void *buf,
 		size_t bufsz, size_t *size, char *err, size_t errlen);
 
-/* Reads a whole file into buf (at most max bytes); -1 with err naming it. */
+/* Reads a whole file into buf (at most max bytes); -errno with err naming it. */
 int nc_read_file(const char *path, void *buf, uint64_t max, uint64_t *len,
 		 char *err, size_t errlen);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The VMM's own resident memory: everything but guest RAM and the window. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -22,7 +23,7 @@ long nc_footprint_kib(const void *ram, size_t ram_len, const void *win, size_t w
 
 	f = fopen("/proc/self/smaps", "re");
 	if (!f)
-		return -1;
+		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
 			skip = inside(lo, hi, ram, ram_len) || inside(lo, hi, win, win_len);

@@ -6,7 +6,7 @@
 
 /*
  * Resident KiB of this process outside the given mappings (guest RAM and
- * the ION window), from /proc/self/smaps; -1 when it cannot be read.
+ * the ION window), from /proc/self/smaps; -errno when it cannot be read.
  */
 long nc_footprint_kib(const void *ram, size_t ram_len, const void *win, size_t win_len);
 

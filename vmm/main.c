@@ -74,19 +74,21 @@ static char dtb[NC_FDT_MAX];
 
 /*
  * Prepares the cell and builds its device tree into dtb. On failure prints
- * why, frees the cell and returns -1.
+ * why, frees the cell and returns -errno.
  */
 static int load_cell(const char *path, struct nc_cell *cell, size_t *size)
 {
 	char err[512];
+	int ret;
 
-	if (nc_cell_prepare(cell, path, err, sizeof(err)) ||
-	    nc_cell_fdt(cell, NULL, dtb, sizeof(dtb), size, err, sizeof(err))) {
+	ret = nc_cell_prepare(cell, path, err, sizeof(err));
+	if (!ret)
+		ret = nc_cell_fdt(cell, NULL, dtb, sizeof(dtb), size, err, sizeof(err));
+	if (ret) {
 		fprintf(stderr, "nipcell-vmm: %s\n", err);
 		nc_cell_free(cell);
-		return -1;
 	}
-	return 0;
+	return ret;
 }
 
 static int cmd_check(const char *path)

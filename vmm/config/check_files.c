@@ -26,7 +26,7 @@ static int fail(struct check *k, unsigned line, const char *what,
 {
 	nc_config_error(k->err, k->errlen, k->c->file, line, 0, "%s '%s': %s%s",
 			what, path, why, more);
-	return -1;
+	return -EINVAL;
 }
 
 /*
@@ -85,17 +85,17 @@ int nc_config_check_files(const struct nc_config *c, char *err, size_t errlen)
 
 	if (check_file(&k, c->line_kernel, "kernel", c->kernel, O_RDONLY,
 		       false, &st))
-		return -1;
+		return -EINVAL;
 	if (c->initramfs &&
 	    check_file(&k, c->line_initramfs, "initramfs", c->initramfs,
 		       O_RDONLY, false, &st))
-		return -1;
+		return -EINVAL;
 
 	for (i = 0; i < c->nr_blk; i++) {
 		if (check_file(&k, c->line_blk[i], "blk path", c->blk[i].path,
 			       c->blk[i].readonly ? O_RDONLY : O_RDWR, true,
 			       &blk[i]))
-			return -1;
+			return -EINVAL;
 		for (j = 0; j < i; j++) {
 			if ((blk[i].st_dev == blk[j].st_dev &&
 			     blk[i].st_ino == blk[j].st_ino) ||
@@ -105,7 +105,7 @@ int nc_config_check_files(const struct nc_config *c, char *err, size_t errlen)
 						c->line_blk[i], 0,
 						"blk path '%s' is the same file as the disk on line %u",
 						c->blk[i].path, c->line_blk[j]);
-				return -1;
+				return -EINVAL;
 			}
 		}
 	}
@@ -116,7 +116,7 @@ int nc_config_check_files(const struct nc_config *c, char *err, size_t errlen)
 				    c->console_path, strerror(EISDIR), "");
 		if (check_folder(&k, c->line_console_path, "console path",
 				 c->console_path))
-			return -1;
+			return -EINVAL;
 	}
 
 	if (c->serial && c->serial_mode == NC_CONSOLE_FILE && c->serial_path) {
@@ -125,7 +125,7 @@ int nc_config_check_files(const struct nc_config *c, char *err, size_t errlen)
 				    c->serial_path, strerror(EISDIR), "");
 		if (check_folder(&k, c->line_serial_path, "serial path",
 				 c->serial_path))
-			return -1;
+			return -EINVAL;
 	}
 
 	if (c->control_socket) {
@@ -135,7 +135,7 @@ int nc_config_check_files(const struct nc_config *c, char *err, size_t errlen)
 				    "exists and is not a socket", "");
 		if (check_folder(&k, c->line_control_socket, "control socket",
 				 c->control_socket))
-			return -1;
+			return -EINVAL;
 	}
 	return 0;
 }

@@ -24,7 +24,7 @@ int nc_cfg_fail(struct ctx *x, struct nc_toml_pos p, const char *fmt, ...)
 	va_start(ap, fmt);
 	nc_config_verror(x->err, x->errlen, x->c->file, p.line, p.col, fmt, ap);
 	va_end(ap);
-	return -1;
+	return -EINVAL;
 }
 
 /* "kernel" -> "boot", for "unknown key" messages; NULL when none. */
@@ -67,7 +67,7 @@ static int on_table(void *ctx, const char *name, bool array,
 	unsigned i;
 
 	if (close_table(x))
-		return -1;
+		return -EINVAL;
 	for (i = 0; i < nc_cfg_nr_tables && !t; i++)
 		if (!strcmp(nc_cfg_tables[i].name, name))
 			t = &nc_cfg_tables[i];
@@ -136,7 +136,7 @@ static int on_end(void *ctx, struct nc_toml_pos eof)
 	struct nc_toml_pos cell = x->first[0];	/* [cell] is table 0 */
 
 	if (close_table(x))
-		return -1;
+		return -EINVAL;
 	if (!c->kernel)
 		return nc_cfg_fail(x, eof, "missing [boot] table with kernel = \"...\"");
 	if (!c->name) {
@@ -188,7 +188,7 @@ int nc_config_parse(struct nc_config *c, const char *file, const char *text,
 	return 0;
 fail:
 	nc_config_free(c);
-	return -1;
+	return -EINVAL;
 }
 
 void nc_config_free(struct nc_config *c)

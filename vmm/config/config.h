@@ -97,7 +97,7 @@ struct nc_config {
 /*
  * Parse len bytes of text (need not be NUL-terminated; never read past len)
  * as the cell file named file (not NULL; relative paths in it resolve
- * against its folder). Returns 0, or -1 with err filled and *c left empty
+ * against its folder). Returns 0, or -EINVAL with err filled and *c left empty
  * (safe to nc_config_free()). *c need not be initialised.
  */
 int nc_config_parse(struct nc_config *c, const char *file, const char *text,
@@ -105,7 +105,8 @@ int nc_config_parse(struct nc_config *c, const char *file, const char *text,
 
 /*
  * Read and parse the cell file at path: at most NC_CONFIG_MAX_SIZE bytes, no
- * NUL bytes. Returns 0, or -1 with err filled ("cell.toml: No such file or
+ * NUL bytes. Returns 0, or -errno (-ENOENT, -EISDIR, -EFBIG, -EINVAL...) with
+ * err filled ("cell.toml: No such file or
  * directory").
  */
 int nc_config_load(struct nc_config *c, const char *path, char *err,
@@ -116,7 +117,7 @@ int nc_config_load(struct nc_config *c, const char *path, char *err,
  * readable regular files; each disk a regular file or block device, readable
  * and, unless readonly, writable, and no two disks the same file; the
  * folders of the console file and of the control socket exist. Returns 0, or
- * -1 with err filled ("cell.toml:5: kernel 'Image': No such file or
+ * -EINVAL with err filled ("cell.toml:5: kernel 'Image': No such file or
  * directory").
  */
 int nc_config_check_files(const struct nc_config *c, char *err, size_t errlen);

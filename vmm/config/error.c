@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Error messages in the FILE:LINE:COL: form of compilers. */
+#include <errno.h>
 #include <stdio.h>
 
 #include "internal.h"

@@ -4,6 +4,7 @@
  * and the field it sets (docs/cell-toml.md has one section per key). Every
  * message names the key.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,7 @@ static int get_uint(struct ctx *x, const struct nc_toml_value *v,
 		    uint64_t min, uint64_t max, uint64_t *out)
 {
 	if (want(x, v, NC_TOML_INTEGER))
-		return -1;
+		return -EINVAL;
 	if (v->i < 0 || (uint64_t)v->i < min || (uint64_t)v->i > max)
 		return nc_cfg_fail(x, v->pos, max > 0xffff ?
 				   "%s must be between 0x%llx and 0x%llx, not %lld" :
@@ -99,7 +100,7 @@ static int get_size(struct ctx *x, const struct nc_toml_value *v,
 static int get_bool(struct ctx *x, const struct nc_toml_value *v, bool *out)
 {
 	if (want(x, v, NC_TOML_BOOLEAN))
-		return -1;
+		return -EINVAL;
 	*out = v->b;
 	return 0;
 }
@@ -107,7 +108,7 @@ static int get_bool(struct ctx *x, const struct nc_toml_value *v, bool *out)
 static int get_str(struct ctx *x, const struct nc_toml_value *v, char **out)
 {
 	if (want(x, v, NC_TOML_STRING))
-		return -1;
+		return -EINVAL;
 	if (!nc_printable(v->str))
 		return nc_cfg_fail(x, v->pos, "%s must not contain control characters",
 				   x->key->name);
@@ -121,7 +122,7 @@ static int get_str(struct ctx *x, const struct nc_toml_value *v, char **out)
 static int get_path(struct ctx *x, const struct nc_toml_value *v, char **out)
 {
 	if (want(x, v, NC_TOML_STRING))
-		return -1;
+		return -EINVAL;
 	if (!v->str[0])
 		return nc_cfg_fail(x, v->pos, "%s must not be empty", x->key->name);
 	if (!nc_printable(v->str))
@@ -141,7 +142,7 @@ static int get_path(struct ctx *x, const struct nc_toml_value *v, char **out)
 static int set_name(struct ctx *x, const struct nc_toml_value *v)
 {
 	if (get_str(x, v, &x->c->name))
-		return -1;
+		return -EINVAL;
 	if (!nc_valid_name(x->c->name))
 		return nc_cfg_fail(x, v->pos, "name \"%s\" is invalid: use 1 to %d letters, digits, '_', '.' or '-', starting with a letter or digit",
 				   x->c->name, NC_CONFIG_NAME_MAX);
@@ -153,7 +154,7 @@ static int set_vcpus(struct ctx *x, const struct nc_toml_value *v)
 	uint64_t n = 0;
 
 	if (get_uint(x, v, 1, NC_MAX_VCPUS, &n))
-		return -1;
+		return -EINVAL;
 	x->c->vcpus = n;
 	x->c->line_vcpus = x->key_pos.line;
 	return 0;
@@ -190,7 +191,7 @@ static int set_cmdline(struct ctx *x, const struct nc_toml_value *v)
 
 	x->c->line_cmdline = x->key_pos.line;
 	if (get_str(x, v, &x->c->cmdline))
-		return -1;
+		return -EINVAL;
 	if (v->len > NC_CONFIG_CMDLINE_MAX)
 		return nc_cfg_fail(x, v->pos, "cmdline is %zu bytes, more than %d",
 				   v->len, NC_CONFIG_CMDLINE_MAX);
@@ -209,7 +210,7 @@ static int set_ion_base(struct ctx *x, const struct nc_toml_value *v)
 
 	x->c->line_ion_base = x->key_pos.line;
 	if (get_uint(x, v, 0, NC_GPA_LIMIT - 1, &n))
-		return -1;
+		return -EINVAL;
 	if (n & (SZ_2M - 1))
 		return nc_cfg_fail(x, v->pos, "base 0x%llx is not a multiple of 2M (0x%llx)",
 				   (unsigned long long)n, SZ_2M);
@@ -255,7 +256,7 @@ static int set_console_mode(struct ctx *x, const struct nc_toml_value *v)
 	unsigned i;
 
 	if (want(x, v, NC_TOML_STRING))
-		return -1;
+		return -EINVAL;
 	for (i = 0; i < NC_ARRAY_SIZE(console_modes); i++) {
 		if (!strcmp(v->str, console_modes[i])) {
 			x->c->console_mode = i;
@@ -299,7 +300,7 @@ static int open_serial(struct ctx *x)
 static int set_serial_mode(struct ctx *x, const struct nc_toml_value *v)
 {
 	if (want(x, v, NC_TOML_STRING))
-		return -1;
+		return -EINVAL;
 	if (!strcmp(v->str, console_modes[NC_CONSOLE_FILE]))
 		x->c->serial_mode = NC_CONSOLE_FILE;
 	else if (!strcmp(v->str, console_modes[NC_CONSOLE_OFF]))
@@ -394,7 +395,7 @@ static int set_net_tap(struct ctx *x, const struct nc_toml_value *v)
 {
 	x->c->line_net_tap = x->key_pos.line;
 	if (get_str(x, v, &x->c->net_tap))
-		return -1;
+		return -EINVAL;
 	if (!nc_valid_ifname(x->c->net_tap))
 		return nc_cfg_fail(x, v->pos, "tap \"%s\" is not an interface name: 1 to 15 bytes without '/', ':' or blanks",
 				   x->c->net_tap);
@@ -407,7 +408,7 @@ static int set_net_mac(struct ctx *x, const struct nc_toml_value *v)
 	uint8_t *mac = x->c->net_mac;
 
 	if (want(x, v, NC_TOML_STRING))
-		return -1;
+		return -EINVAL;
 	if (!nc_printable(v->str) || nc_parse_mac(v->str, mac))
 		return nc_cfg_fail(x, v->pos, "mac \"%s\" is not a MAC address: write 6 hex pairs such as \"52:54:00:12:34:56\"",
 				   nc_shown(v->str));
@@ -424,7 +425,7 @@ static int set_net_mtu(struct ctx *x, const struct nc_toml_value *v)
 	uint64_t n = 0;
 
 	if (get_uint(x, v, 68, 9000, &n))
-		return -1;
+		return -EINVAL;
 	x->c->net_mtu = n;
 	return 0;
 }
@@ -442,7 +443,7 @@ static int set_control_socket(struct ctx *x, const struct nc_toml_value *v)
 
 	x->c->line_control_socket = x->key_pos.line;
 	if (get_path(x, v, &x->c->control_socket))
-		return -1;
+		return -EINVAL;
 	if (strlen(x->c->control_socket) > max)
 		return nc_cfg_fail(x, v->pos, "socket path '%s' is %zu bytes; a Unix socket path has at most %zu",
 				   x->c->control_socket,

@@ -10,7 +10,7 @@
 #include "config.h"
 #include "internal.h"
 
-/* Read at most max + 1 bytes of fd into buf; returns the count or -1. */
+/* Read at most max + 1 bytes of fd into buf; returns the count or -errno. */
 static ssize_t read_all(int fd, char *buf, size_t max)
 {
 	size_t n = 0;
@@ -21,7 +21,7 @@ static ssize_t read_all(int fd, char *buf, size_t max)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return -1;
+			return -errno;
 		if (!r)
 			break;
 		n += r;
@@ -37,15 +37,17 @@ int nc_config_load(struct nc_config *c, const char *path, char *err,
 	struct stat st;
 	char *buf;
 	ssize_t n;
-	int fd, ret;
+	int fd, ret = -EINVAL;
 
 	memset(c, 0, sizeof(*c));
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st)) {
+		ret = -errno;
 		nc_config_error(err, errlen, path, 0, 0, "%s", strerror(errno));
 		goto fail_fd;
 	}
 	if (S_ISDIR(st.st_mode)) {
+		ret = -EISDIR;
 		nc_config_error(err, errlen, path, 0, 0, "%s", strerror(EISDIR));
 		goto fail_fd;
 	}
@@ -55,16 +57,19 @@ int nc_config_load(struct nc_config *c, const char *path, char *err,
 	}
 	buf = malloc(NC_CONFIG_MAX_SIZE + 1);
 	if (!buf) {
+		ret = -ENOMEM;
 		nc_config_error(err, errlen, path, 0, 0, "%s", strerror(ENOMEM));
 		goto fail_fd;
 	}
 	n = read_all(fd, buf, NC_CONFIG_MAX_SIZE);
 	close(fd);
 	if (n < 0) {
-		nc_config_error(err, errlen, path, 0, 0, "%s", strerror(errno));
+		ret = n;
+		nc_config_error(err, errlen, path, 0, 0, "%s", strerror(-n));
 		goto fail_buf;
 	}
 	if (n > NC_CONFIG_MAX_SIZE) {
+		ret = -EFBIG;
 		nc_config_error(err, errlen, path, 0, 0,
 				"file is larger than the limit of %d bytes",
 				NC_CONFIG_MAX_SIZE);
@@ -88,9 +93,9 @@ int nc_config_load(struct nc_config *c, const char *path, char *err,
 
 fail_buf:
 	free(buf);
-	return -1;
+	return ret;
 fail_fd:
 	if (fd >= 0)
 		close(fd);
-	return -1;
+	return ret;
 }

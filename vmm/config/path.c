@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Paths in a cell file are relative to the cell file's folder. */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

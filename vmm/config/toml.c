@@ -7,6 +7,7 @@
  * by a comment. Lines end in LF or CRLF. Strings and comments must be valid
  * UTF-8; every other byte outside them must be ASCII.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,7 @@ static int fail(struct reader *r, size_t off, const char *fmt, ...)
 	va_start(ap, fmt);
 	nc_config_verror(r->err, r->errlen, r->file, p.line, p.col, fmt, ap);
 	va_end(ap);
-	return -1;
+	return -EINVAL;
 }
 
 /* A byte as messages name it: 'x', end of line, NUL byte, byte 0xc3. */
@@ -170,7 +171,7 @@ static int end_of_line(struct reader *r, const char *what, const char *name)
 
 	skip_ws(r);
 	if (peek(r, 0) == '#' && comment(r))
-		return -1;
+		return -EINVAL;
 	if (peek(r, 0) < 0)
 		return 0;
 	if (is_eol(r) || peek(r, 0) == '\r')
@@ -208,7 +209,7 @@ static int header(struct reader *r, const struct nc_toml_handler *h,
 	r->pos += array ? 2 : 1;
 	skip_ws(r);
 	if (bare(r, "table name"))
-		return -1;
+		return -EINVAL;
 	if (!r->key[0]) {
 		c = peek(r, 0);
 		if (c == '"' || c == '\'')
@@ -229,7 +230,7 @@ static int header(struct reader *r, const struct nc_toml_handler *h,
 			    close, open, r->key);
 	r->pos += array ? 2 : 1;
 	if (h->table && h->table(ctx, r->key, array, pos_at(r, start)))
-		return -1;
+		return -EINVAL;
 	snprintf(what, sizeof(what), "%s%s%s", open, r->key, close);
 	return end_of_line(r, "table header", what);
 }
@@ -336,7 +337,7 @@ static int string(struct reader *r, struct nc_toml_value *v)
 			break;
 		if (c == '\\') {
 			if (escape(r, &cp) || put(r, cp, start))
-				return -1;
+				return -EINVAL;
 			continue;
 		}
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
@@ -483,7 +484,7 @@ static int keyval(struct reader *r, const struct nc_toml_handler *h,
 	int c;
 
 	if (bare(r, "key"))
-		return -1;
+		return -EINVAL;
 	skip_ws(r);
 	c = peek(r, 0);
 	if (c == '.')
@@ -504,7 +505,7 @@ static int keyval(struct reader *r, const struct nc_toml_handler *h,
 		return fail(r, r->pos, "missing value for key '%s'", r->key);
 	if (c == '"') {
 		if (string(r, &v))
-			return -1;
+			return -EINVAL;
 	} else if (c == '\'') {
 		return fail(r, r->pos, "literal strings ('...') are not supported, use \"...\" (key '%s')",
 			    r->key);
@@ -516,13 +517,13 @@ static int keyval(struct reader *r, const struct nc_toml_handler *h,
 			    r->key);
 	} else if (is_bare(c) || c == '+' || c == '.') {
 		if (word(r, &v))
-			return -1;
+			return -EINVAL;
 	} else {
 		return fail(r, r->pos, "unexpected %s in the value of key '%s'",
 			    describe(c, buf, sizeof(buf)), r->key);
 	}
 	if (h->keyval && h->keyval(ctx, r->key, pos_at(r, start), &v))
-		return -1;
+		return -EINVAL;
 	snprintf(what, sizeof(what), "'%s'", r->key);
 	return end_of_line(r, "the value of key", what);
 }
@@ -538,7 +539,7 @@ int nc_toml_parse(const char *file, const char *text, size_t len,
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		nc_config_error(err, errlen, file, 0, 0, "out of memory");
-		return -1;
+		return -EINVAL;
 	}
 	*r = (struct reader){
 		.file = file, .p = (const unsigned char *)text, .len = len,

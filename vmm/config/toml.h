@@ -51,7 +51,7 @@ struct nc_toml_handler {
 };
 
 /*
- * Read len bytes of text, never past len. Returns 0, or -1 with err filled
+ * Read len bytes of text, never past len. Returns 0, or -EINVAL with err filled
  * by the reader or by a handler (which must fill it, e.g. with
  * nc_config_error() from internal.h, before returning -1).
  */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The shapes of cell file values: sizes, MAC addresses, names. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,11 +24,11 @@ int nc_parse_size(const char *s, uint64_t *bytes)
 
 	for (p = s; is_digit(*p); p++) {
 		if (v > (UINT64_MAX - (*p - '0')) / 10)
-			return -1;
+			return -EINVAL;
 		v = v * 10 + (*p - '0');
 	}
 	if (p == s)
-		return -1;
+		return -EINVAL;
 	switch (*p) {
 	case '\0':
 		break;
@@ -41,12 +42,12 @@ int nc_parse_size(const char *s, uint64_t *bytes)
 		mult = 1ULL << 30;
 		break;
 	default:
-		return -1;
+		return -EINVAL;
 	}
 	if (*p && p[1])
-		return -1;
+		return -EINVAL;
 	if (v > UINT64_MAX / mult)
-		return -1;
+		return -EINVAL;
 	*bytes = v * mult;
 	return 0;
 }
@@ -76,7 +77,7 @@ static int hex(int c)
 		return c - 'a' + 10;
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
-	return -1;
+	return -EINVAL;
 }
 
 int nc_parse_mac(const char *s, uint8_t mac[6])
@@ -84,12 +85,12 @@ int nc_parse_mac(const char *s, uint8_t mac[6])
 	int i, hi, lo;
 
 	if (strlen(s) != 17)
-		return -1;
+		return -EINVAL;
 	for (i = 0; i < 6; i++, s += 3) {
 		hi = hex(s[0]);
 		lo = hex(s[1]);
 		if (hi < 0 || lo < 0 || (i < 5 && s[2] != ':'))
-			return -1;
+			return -EINVAL;
 		mac[i] = hi << 4 | lo;
 	}
 	return 0;

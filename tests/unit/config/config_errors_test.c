@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include <check.h>
@@ -257,7 +258,7 @@ START_TEST(bad_file)
 	struct nc_config c;
 	char err[ERR_LEN];
 
-	ck_assert_msg(parse_as(&c, "cell.toml", b->text, err) == -1,
+	ck_assert_msg(parse_as(&c, "cell.toml", b->text, err) == -EINVAL,
 		      "case %d parsed", _i);
 	ck_assert_msg(!strncmp(err, b->prefix, strlen(b->prefix)),
 		      "case %d: '%s' does not start with '%s'", _i, err,
@@ -277,10 +278,10 @@ START_TEST(nul_byte_parse)
 	char err[ERR_LEN];
 
 	ck_assert_int_eq(nc_config_parse(&c, "cell.toml", text, sizeof(text) - 1,
-					 err, sizeof(err)), -1);
+					 err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "cell.toml:2:12: NUL byte in string for key 'kernel': write it as an escape");
 	ck_assert_int_eq(nc_config_parse(&c, "cell.toml", "\0", 1, err,
-					 sizeof(err)), -1);
+					 sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "cell.toml:1:1: unexpected NUL byte");
 }
 END_TEST
@@ -292,7 +293,7 @@ START_TEST(nul_byte_load)
 	struct nc_config c;
 
 	path = write_file(dir, "cell.toml", text, sizeof(text) - 1, 0644);
-	ck_assert_int_eq(nc_config_load(&c, path, err, sizeof(err)), -1);
+	ck_assert_int_eq(nc_config_load(&c, path, err, sizeof(err)), -EINVAL);
 	snprintf(want, sizeof(want), "%s:3:4: NUL byte: a cell file is text",
 		 path);
 	ck_assert_str_eq(err, want);
@@ -312,12 +313,12 @@ START_TEST(huge_file)
 	memset(text, '\n', len);
 	memcpy(text, BOOT, strlen(BOOT));
 	path = write_file(dir, "cell.toml", text, len, 0644);
-	ck_assert_int_eq(nc_config_load(&c, path, err, sizeof(err)), -1);
+	ck_assert_int_eq(nc_config_load(&c, path, err, sizeof(err)), -EFBIG);
 	snprintf(want, sizeof(want),
 		 "%s: file is larger than the limit of 65536 bytes", path);
 	ck_assert_str_eq(err, want);
 	ck_assert_int_eq(nc_config_parse(&c, "cell.toml", text, len, err,
-					 sizeof(err)), -1);
+					 sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "cell.toml: file is larger than the limit of 65536 bytes");
 	free(path);
 
@@ -337,11 +338,11 @@ START_TEST(missing_and_directory)
 	char err[ERR_LEN];
 
 	ck_assert_int_eq(nc_config_load(&c, "no/such/cell.toml", err,
-					sizeof(err)), -1);
+					sizeof(err)), -ENOENT);
 	ck_assert_str_eq(err, "no/such/cell.toml: No such file or directory");
-	ck_assert_int_eq(nc_config_load(&c, "/", err, sizeof(err)), -1);
+	ck_assert_int_eq(nc_config_load(&c, "/", err, sizeof(err)), -EISDIR);
 	ck_assert_str_eq(err, "/: Is a directory");
-	ck_assert_int_eq(nc_config_load(&c, "/dev/null", err, sizeof(err)), -1);
+	ck_assert_int_eq(nc_config_load(&c, "/dev/null", err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "/dev/null: not a regular file");
 }
 END_TEST
@@ -352,7 +353,7 @@ START_TEST(folder_name_unusable)
 	char err[ERR_LEN];
 
 	ck_assert_int_eq(parse_as(&c, "my cell/cell.toml", BOOT "[cell]\n", err),
-			 -1);
+			 -EINVAL);
 	ck_assert_str_eq(err, "my cell/cell.toml:3:1: the folder name \"my cell\" is not a valid cell name: set name in [cell]");
 	ck_assert_msg(!parse_as(&c, "my cell/cell.toml",
 				BOOT "[cell]\nname = \"mine\"\n", err), "%s", err);

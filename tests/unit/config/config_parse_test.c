@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -210,7 +211,7 @@ START_TEST(text_not_nul_terminated)
 
 	/* cut inside the string: unterminated, not a read past len */
 	ck_assert_int_eq(nc_config_parse(&c, "cell.toml", copy, len - 1, err,
-					 sizeof(err)), -1);
+					 sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "cell.toml:2:10: unterminated string for key 'kernel'");
 	ck_assert_ptr_null(c.file);
 	free(copy);
@@ -244,9 +245,9 @@ START_TEST(err_buffer_small_or_absent)
 	char err[8];
 
 	ck_assert_int_eq(nc_config_parse(&c, "cell.toml", "x", 1, err,
-					 sizeof(err)), -1);
+					 sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "cell.to");
-	ck_assert_int_eq(nc_config_parse(&c, "cell.toml", "x", 1, NULL, 0), -1);
+	ck_assert_int_eq(nc_config_parse(&c, "cell.toml", "x", 1, NULL, 0), -EINVAL);
 	nc_config_free(&c);	/* after a failure: empty, freeing is harmless */
 }
 END_TEST
@@ -264,13 +265,13 @@ START_TEST(helpers_size_mac_paths)
 	ck_assert_int_eq(nc_parse_size("16G", &n), 0);
 	ck_assert_uint_eq(n, 16ULL << 30);
 	ck_assert_int_eq(nc_parse_size("18446744073709551615", &n), 0);
-	ck_assert_int_eq(nc_parse_size("18446744073709551616", &n), -1);
-	ck_assert_int_eq(nc_parse_size("17179869184G", &n), -1);
-	ck_assert_int_eq(nc_parse_size("1k", &n), -1);
-	ck_assert_int_eq(nc_parse_size("1MB", &n), -1);
-	ck_assert_int_eq(nc_parse_size("M", &n), -1);
-	ck_assert_int_eq(nc_parse_size("", &n), -1);
-	ck_assert_int_eq(nc_parse_size(" 1M", &n), -1);
+	ck_assert_int_eq(nc_parse_size("18446744073709551616", &n), -EINVAL);
+	ck_assert_int_eq(nc_parse_size("17179869184G", &n), -EINVAL);
+	ck_assert_int_eq(nc_parse_size("1k", &n), -EINVAL);
+	ck_assert_int_eq(nc_parse_size("1MB", &n), -EINVAL);
+	ck_assert_int_eq(nc_parse_size("M", &n), -EINVAL);
+	ck_assert_int_eq(nc_parse_size("", &n), -EINVAL);
+	ck_assert_int_eq(nc_parse_size(" 1M", &n), -EINVAL);
 
 	ck_assert_str_eq(nc_format_size(512ULL << 20, buf, sizeof(buf)), "512M");
 	ck_assert_str_eq(nc_format_size(1ULL << 30, buf, sizeof(buf)), "1G");
@@ -280,10 +281,10 @@ START_TEST(helpers_size_mac_paths)
 
 	ck_assert_int_eq(nc_parse_mac("52:54:00:12:34:5f", mac), 0);
 	ck_assert_uint_eq(mac[5], 0x5f);
-	ck_assert_int_eq(nc_parse_mac("52:54:00:12:34:5", mac), -1);
-	ck_assert_int_eq(nc_parse_mac("52-54-00-12-34-56", mac), -1);
-	ck_assert_int_eq(nc_parse_mac("52:54:00:12:34:56:", mac), -1);
-	ck_assert_int_eq(nc_parse_mac("5g:54:00:12:34:56", mac), -1);
+	ck_assert_int_eq(nc_parse_mac("52:54:00:12:34:5", mac), -EINVAL);
+	ck_assert_int_eq(nc_parse_mac("52-54-00-12-34-56", mac), -EINVAL);
+	ck_assert_int_eq(nc_parse_mac("52:54:00:12:34:56:", mac), -EINVAL);
+	ck_assert_int_eq(nc_parse_mac("5g:54:00:12:34:56", mac), -EINVAL);
 
 	ck_assert(nc_valid_ifname("nxtap0"));
 	ck_assert(nc_valid_ifname("a23456789012345"));
@@ -357,12 +358,12 @@ START_TEST(doc_lists_every_key)
 	struct nc_config c;
 	const char *p;
 
-	ck_assert_int_eq(parse_as(&c, "cell.toml", "[zzz]\n", err), -1);
+	ck_assert_int_eq(parse_as(&c, "cell.toml", "[zzz]\n", err), -EINVAL);
 	known_list(err, tables, sizeof(tables));
 	for (t = strtok_r(tables, ", ", &tsave); t; t = strtok_r(NULL, ", ", &tsave)) {
 		snprintf(text, sizeof(text), "%s%s%s\nzzz = 1\n",
 			 strcmp(t, "blk") ? "[" : "[[", t, strcmp(t, "blk") ? "]" : "]]");
-		ck_assert_int_eq(parse_as(&c, "cell.toml", text, err), -1);
+		ck_assert_int_eq(parse_as(&c, "cell.toml", text, err), -EINVAL);
 		known_list(err, keys, sizeof(keys));
 		for (k = strtok_r(keys, ", ", &ksave); k; k = strtok_r(NULL, ", ", &ksave)) {
 			snprintf(head, sizeof(head), "\n### %s.%s\n", t, k);

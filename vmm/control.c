@@ -27,6 +27,7 @@
 #define CTL_LINE_MAX	256
 #define CTL_IDLE_MS	30000		/* a silent client is dropped */
 #define CTL_OUT_MAX	16384		/* unread answer bytes a client may leave */
+#define CTL_ACCEPT_PAUSE_MS 100		/* after accept() ran out of fds or memory */
 
 static const char *const valve_types[] = { "none", "blk", "net", "input" };
 
@@ -272,7 +273,8 @@ static void ctl_refuse(int fd, const char *why)
 	close(fd);
 }
 
-static void ctl_accept(struct nc_control *ctl, struct ctl_conn **conns, int64_t now)
+/* Accepts one connection. 0, or -errno when accepting should pause. */
+static int ctl_accept(struct nc_control *ctl, struct ctl_conn **conns, int64_t now)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
@@ -281,27 +283,29 @@ static void ctl_accept(struct nc_control *ctl, struct ctl_conn **conns, int64_t 
 
 	fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
-		return;
+		return errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		       errno == ENOMEM ? -errno : 0;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) || len != sizeof(cred) ||
 	    !nc_control_peer_allowed(cred.uid, geteuid())) {
 		ctl_refuse(fd, "error: permission denied\n");
-		return;
+		return 0;
 	}
 	for (i = 0; i < NC_CONTROL_MAX_CLIENTS && conns[i]; i++)
 		;
 	if (i == NC_CONTROL_MAX_CLIENTS) {
 		ctl_refuse(fd, "error: too many clients\n");
-		return;
+		return 0;
 	}
 	conns[i] = malloc(sizeof(*conns[i]));
 	if (!conns[i]) {
 		ctl_refuse(fd, "error: out of memory\n");
-		return;
+		return 0;
 	}
 	conns[i]->fd = fd;
 	conns[i]->closing = false;
 	conns[i]->idle_at = now + CTL_IDLE_MS;
 	conns[i]->in_len = conns[i]->out_off = conns[i]->out_len = 0;
+	return 0;
 }
 
 static void ctl_drop(struct ctl_conn **c)
@@ -318,15 +322,17 @@ static void *ctl_thread(void *arg)
 	struct ctl_conn *conns[NC_CONTROL_MAX_CLIENTS] = { NULL };
 	struct pollfd pfd[2 + NC_CONTROL_MAX_CLIENTS];
 	unsigned slot[2 + NC_CONTROL_MAX_CLIENTS], nfds, i, j;
-	int64_t now;
+	int64_t now, accept_at = 0;
 	int timeout;
 
 	for (;;) {
 		pfd[0] = (struct pollfd){ .fd = ctl->stop_fd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = ctl->listen_fd, .events = POLLIN };
-		nfds = 2;
-		timeout = -1;
 		now = ctl_now_ms();
+		/* Out of fds or memory: accept again later, not in a busy loop. */
+		pfd[1] = (struct pollfd){ .fd = now < accept_at ? -1 : ctl->listen_fd,
+					  .events = POLLIN };
+		nfds = 2;
+		timeout = now < accept_at ? (int)(accept_at - now) : -1;
 		for (i = 0; i < NC_CONTROL_MAX_CLIENTS; i++) {
 			struct ctl_conn *c = conns[i];
 			int64_t left;
@@ -353,8 +359,8 @@ static void *ctl_thread(void *arg)
 		for (j = 2; j < nfds; j++)
 			if (ctl_conn_event(ctl, conns[slot[j]], pfd[j].revents, now))
 				ctl_drop(&conns[slot[j]]);
-		if (pfd[1].revents & POLLIN)
-			ctl_accept(ctl, conns, now);
+		if ((pfd[1].revents & POLLIN) && ctl_accept(ctl, conns, now))
+			accept_at = now + CTL_ACCEPT_PAUSE_MS;
 	}
 	/* Stopping: one last try at what is queued, then every client is closed. */
 	for (i = 0; i < NC_CONTROL_MAX_CLIENTS; i++)

@@ -23,7 +23,7 @@ struct nc_uart;
 enum nc_console_kind { NC_CON_STDIO, NC_CON_FILE, NC_CON_OFF };
 
 #define NC_CONSOLE_RING		(64 * 1024)	/* output bytes held for a slow reader */
-#define NC_CONSOLE_CLOSE_MS	200		/* nc_console_close() flushes at most this long */
+#define NC_CONSOLE_CLOSE_MS	200		/* the longest nc_console_close() flushes */
 
 struct nc_console {
 	enum nc_console_kind	kind;
@@ -39,7 +39,7 @@ struct nc_console {
 	/* Output: everything below is under lock, and set up only when ring is. */
 	char			*ring;		/* NC_CONSOLE_RING bytes, or NULL */
 	pthread_mutex_t		lock;
-	pthread_cond_t		cond;		/* the ring is no longer empty, or closing */
+	pthread_cond_t		cond;		/* data in the ring, or closing */
 	size_t			head, tail;	/* free-running: ring[tail..head) unsent */
 	int			wake_fd;	/* eventfd: wakes the output thread to close */
 	pthread_t		out_thread;

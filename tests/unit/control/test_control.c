@@ -337,7 +337,8 @@ START_TEST(bad_path_is_an_errno)
 	ck_assert_ptr_nonnull(strstr(err, "path longer than 107 bytes"));
 	ck_assert_int_eq(nc_control_start(&c2, "/nonexistent-dir/cell.sock", &m, ion, err,
 					  sizeof(err)), -ENOENT);
-	ck_assert_str_eq(err, "control socket /nonexistent-dir/cell.sock: No such file or directory");
+	ck_assert_str_eq(err,
+			 "control socket /nonexistent-dir/cell.sock: No such file or directory");
 }
 END_TEST
 

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The control socket: one client at a time, one short line per command. */
+/*
+ * The control socket: up to NC_CONTROL_MAX_CLIENTS clients at once, one short line
+ * per command. One thread serves them all with poll() over non-blocking
+ * sockets: a client that does not read its answers is dropped, never waited
+ * for, so "stop" always gets through and nc_control_stop() returns at once.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -9,15 +14,20 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <nipcell/ion_host.h>
 
 #include "control.h"
 #include "machine.h"
+#include "util/errf.h"
 
 #define CTL_LINE_MAX	256
 #define CTL_IDLE_MS	30000		/* a silent client is dropped */
+#define CTL_OUT_MAX	16384		/* unread answer bytes a client may leave */
+#define CTL_ACCEPT_PAUSE_MS 100		/* after accept() ran out of fds or memory */
 
 static const char *const valve_types[] = { "none", "blk", "net", "input" };
 
@@ -39,7 +49,9 @@ static int ctl_number(const char *s, long min, long max, long *out)
 		}
 	errno = 0;
 	*out = strtol(s, &end, 0);
-	return (errno || end == s || *end || *out < min || *out > max) ? -1 : 0;
+	if (end == s || *end)
+		return -EINVAL;
+	return errno || *out < min || *out > max ? -ERANGE : 0;
 }
 
 static void ctl_input(struct ion_host *ion, char *args, char *out, size_t outlen)
@@ -128,115 +140,281 @@ void nc_control_handle(struct ion_host *ion, struct nc_machine *m, const char *l
 	}
 }
 
-static void ctl_write_all(int fd, const char *s)
+/* ---- the socket: up to NC_CONTROL_MAX_CLIENTS clients, none of them waited for ---- */
+
+struct ctl_conn {
+	int		fd;		/* non-blocking */
+	bool		closing;	/* read no more; close once out is sent */
+	int64_t		idle_at;	/* CLOCK_MONOTONIC ms: dropped if silent till then */
+	size_t		in_len;
+	size_t		out_off, out_len;	/* out[out_off, out_len) is unsent */
+	char		in[CTL_LINE_MAX + 2];
+	char		out[CTL_OUT_MAX];
+};
+
+bool nc_control_peer_allowed(uid_t peer, uid_t self)
+{
+	return peer == 0 || peer == self;
+}
+
+static int64_t ctl_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Sends what the socket takes now. 0, or -errno when the client is gone. */
+static int ctl_flush(struct ctl_conn *c)
+{
+	ssize_t n;
+
+	while (c->out_off < c->out_len) {
+		n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+		c->out_off += n;
+	}
+	c->out_off = c->out_len = 0;
+	return 0;
+}
+
+/*
+ * Queues a reply and sends what the socket takes. A client that leaves more
+ * than CTL_OUT_MAX bytes unread is not waited for: -ENOBUFS, and it is
+ * dropped.
+ */
+static int ctl_reply(struct ctl_conn *c, const char *s)
 {
 	size_t len = strlen(s);
-	ssize_t n;
+	int ret = ctl_flush(c);
 
-	while (len) {
-		n = send(fd, s, len, MSG_NOSIGNAL);
-		if (n <= 0)
-			return;
-		s += n;
-		len -= n;
+	if (ret)
+		return ret;
+	if (c->out_len - c->out_off + len > CTL_OUT_MAX)
+		return -ENOBUFS;
+	if (c->out_len + len > CTL_OUT_MAX) {
+		memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+		c->out_len -= c->out_off;
+		c->out_off = 0;
 	}
+	memcpy(c->out + c->out_len, s, len);
+	c->out_len += len;
+	return ctl_flush(c);
 }
 
-/* Serves one client until it hangs up, goes silent, or the cell stops. */
-static void ctl_serve(struct nc_control *ctl, int fd)
+/* Runs every complete line in c->in. 0, or -errno to drop the client. */
+static int ctl_lines(struct nc_control *ctl, struct ctl_conn *c)
 {
-	struct pollfd pfd[2] = {
-		{ .fd = fd, .events = POLLIN },
-		{ .fd = ctl->stop_fd, .events = POLLIN },
-	};
-	char line[CTL_LINE_MAX + 2], out[4096];
-	size_t have = 0;
-	ssize_t n;
-	char *nl;
+	char out[4096], *nl;
+	int ret;
 
-	for (;;) {
-		if (poll(pfd, 2, CTL_IDLE_MS) <= 0 || pfd[1].revents)
-			return;
-		n = recv(fd, line + have, sizeof(line) - 1 - have, 0);
-		if (n <= 0)
-			return;
-		have += n;
-		line[have] = '\0';
-		while ((nl = memchr(line, '\n', have))) {
-			*nl = '\0';
-			if (nl > line && nl[-1] == '\r')
-				nl[-1] = '\0';
-			nc_control_handle(ctl->ion, ctl->m, line, out, sizeof(out));
-			ctl_write_all(fd, out);
-			have -= nl + 1 - line;
-			memmove(line, nl + 1, have);
-			line[have] = '\0';
-		}
-		if (have > CTL_LINE_MAX) {
-			ctl_write_all(fd, "error: line longer than 256 bytes\n");
-			return;
-		}
+	while (!c->closing && (nl = memchr(c->in, '\n', c->in_len))) {
+		*nl = '\0';
+		if (nl > c->in && nl[-1] == '\r')
+			nl[-1] = '\0';
+		nc_control_handle(ctl->ion, ctl->m, c->in, out, sizeof(out));
+		ret = ctl_reply(c, out);
+		if (ret)
+			return ret;
+		c->in_len -= nl + 1 - c->in;
+		memmove(c->in, nl + 1, c->in_len);
 	}
+	if (!c->closing && c->in_len > CTL_LINE_MAX) {
+		c->closing = true;
+		return ctl_reply(c, "error: line longer than 256 bytes\n");
+	}
+	return 0;
 }
 
+/* One poll result for one client. 0 to keep it, or -errno to close it. */
+static int ctl_conn_event(struct nc_control *ctl, struct ctl_conn *c, short revents,
+			  int64_t now)
+{
+	ssize_t n;
+	int ret;
+
+	if (revents & POLLOUT) {
+		ret = ctl_flush(c);
+		if (ret)
+			return ret;
+	}
+	if (!c->closing && (revents & (POLLIN | POLLHUP | POLLERR))) {
+		n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len, MSG_DONTWAIT);
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (n == 0) {
+			c->closing = true;	/* the client has said all it will */
+		} else if (n > 0) {
+			c->in_len += n;
+			c->idle_at = now + CTL_IDLE_MS;
+			ret = ctl_lines(ctl, c);
+			if (ret)
+				return ret;
+		}
+	} else if (revents & (POLLHUP | POLLERR)) {
+		return -EPIPE;		/* nobody left to read what is queued */
+	}
+	if (now >= c->idle_at)
+		return -ETIMEDOUT;
+	return c->closing && c->out_off == c->out_len ? -ESHUTDOWN : 0;
+}
+
+/* A connection that is not served: one line, sent if the socket takes it. */
+static void ctl_refuse(int fd, const char *why)
+{
+	ssize_t n = send(fd, why, strlen(why), MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	(void)n;	/* nothing to do about a client that cannot hear it */
+	close(fd);
+}
+
+/* Accepts one connection. 0, or -errno when accepting should pause. */
+static int ctl_accept(struct nc_control *ctl, struct ctl_conn **conns, int64_t now)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	unsigned i;
+	int fd;
+
+	fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		       errno == ENOMEM ? -errno : 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) || len != sizeof(cred) ||
+	    !nc_control_peer_allowed(cred.uid, geteuid())) {
+		ctl_refuse(fd, "error: permission denied\n");
+		return 0;
+	}
+	for (i = 0; i < NC_CONTROL_MAX_CLIENTS && conns[i]; i++)
+		;
+	if (i == NC_CONTROL_MAX_CLIENTS) {
+		ctl_refuse(fd, "error: too many clients\n");
+		return 0;
+	}
+	conns[i] = malloc(sizeof(*conns[i]));
+	if (!conns[i]) {
+		ctl_refuse(fd, "error: out of memory\n");
+		return 0;
+	}
+	conns[i]->fd = fd;
+	conns[i]->closing = false;
+	conns[i]->idle_at = now + CTL_IDLE_MS;
+	conns[i]->in_len = conns[i]->out_off = conns[i]->out_len = 0;
+	return 0;
+}
+
+static void ctl_drop(struct ctl_conn **c)
+{
+	close((*c)->fd);
+	free(*c);
+	*c = NULL;
+}
+
+/* Sleeps until the listening socket, a client or the stop eventfd needs us. */
 static void *ctl_thread(void *arg)
 {
 	struct nc_control *ctl = arg;
-	struct pollfd pfd[2] = {
-		{ .fd = ctl->listen_fd, .events = POLLIN },
-		{ .fd = ctl->stop_fd, .events = POLLIN },
-	};
-	int fd;
+	struct ctl_conn *conns[NC_CONTROL_MAX_CLIENTS] = { NULL };
+	struct pollfd pfd[2 + NC_CONTROL_MAX_CLIENTS];
+	unsigned slot[2 + NC_CONTROL_MAX_CLIENTS], nfds, i, j;
+	int64_t now, accept_at = 0;
+	int timeout;
 
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
+		pfd[0] = (struct pollfd){ .fd = ctl->stop_fd, .events = POLLIN };
+		now = ctl_now_ms();
+		/* Out of fds or memory: accept again later, not in a busy loop. */
+		pfd[1] = (struct pollfd){ .fd = now < accept_at ? -1 : ctl->listen_fd,
+					  .events = POLLIN };
+		nfds = 2;
+		timeout = now < accept_at ? (int)(accept_at - now) : -1;
+		for (i = 0; i < NC_CONTROL_MAX_CLIENTS; i++) {
+			struct ctl_conn *c = conns[i];
+			int64_t left;
+
+			if (!c)
+				continue;
+			pfd[nfds].fd = c->fd;
+			pfd[nfds].events = (c->closing ? 0 : POLLIN) |
+					   (c->out_off < c->out_len ? POLLOUT : 0);
+			pfd[nfds].revents = 0;
+			slot[nfds++] = i;
+			left = c->idle_at > now ? c->idle_at - now : 0;
+			if (timeout < 0 || left < timeout)
+				timeout = (int)left;
+		}
+		if (poll(pfd, nfds, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (pfd[1].revents)
+		if (pfd[0].revents)
 			break;
-		fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ctl_serve(ctl, fd);
-		close(fd);
+		now = ctl_now_ms();
+		for (j = 2; j < nfds; j++)
+			if (ctl_conn_event(ctl, conns[slot[j]], pfd[j].revents, now))
+				ctl_drop(&conns[slot[j]]);
+		if ((pfd[1].revents & POLLIN) && ctl_accept(ctl, conns, now))
+			accept_at = now + CTL_ACCEPT_PAUSE_MS;
 	}
+	/* Stopping: one last try at what is queued, then every client is closed. */
+	for (i = 0; i < NC_CONTROL_MAX_CLIENTS; i++)
+		if (conns[i]) {
+			ctl_flush(conns[i]);
+			ctl_drop(&conns[i]);
+		}
 	return NULL;
 }
 
 int nc_control_start(struct nc_control *ctl, const char *path, struct nc_machine *m,
 		     struct ion_host *ion, char *err, size_t errlen)
 {
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int ret;
+
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->listen_fd = ctl->stop_fd = -1;
 	ctl->m = m;
 	ctl->ion = ion;
-	if (strlen(path) >= sizeof(ctl->addr.sun_path)) {
-		snprintf(err, errlen, "control socket %s: path longer than %zu bytes", path,
-			 sizeof(ctl->addr.sun_path) - 1);
-		return -1;
-	}
-	ctl->addr.sun_family = AF_UNIX;
-	strcpy(ctl->addr.sun_path, path);
-	ctl->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return nc_errf(-ENAMETOOLONG, err, errlen,
+			       "control socket %s: path longer than %zu bytes", path,
+			       sizeof(addr.sun_path) - 1);
+	strcpy(addr.sun_path, path);
+	ctl->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	ctl->stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (ctl->listen_fd < 0 || ctl->stop_fd < 0)
 		goto fail;
-	unlink(path);	/* a socket left by an earlier run of this cell */
-	if (bind(ctl->listen_fd, (struct sockaddr *)&ctl->addr, sizeof(ctl->addr)) < 0 ||
-	    listen(ctl->listen_fd, 4) < 0)
+	/*
+	 * Linux creates the socket file with the mode of the socket's inode
+	 * less the umask: set it before bind() and the file is never wider
+	 * than 0600. The chmod() after it only restores owner bits that an
+	 * unusual umask took away.
+	 */
+	if (fchmod(ctl->listen_fd, 0600) < 0)
 		goto fail;
-	if (pthread_create(&ctl->thread, NULL, ctl_thread, ctl)) {
-		errno = EAGAIN;
+	unlink(path);	/* a socket left by an earlier run of this cell */
+	if (bind(ctl->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		goto fail;
+	ctl->addr = addr;	/* ours now: nc_control_stop() removes it */
+	if (chmod(path, 0600) < 0 || listen(ctl->listen_fd, NC_CONTROL_MAX_CLIENTS) < 0)
+		goto fail;
+	ret = pthread_create(&ctl->thread, NULL, ctl_thread, ctl);
+	if (ret) {
+		errno = ret;
 		goto fail;
 	}
 	ctl->started = true;
 	return 0;
 fail:
-	snprintf(err, errlen, "control socket %s: %s", path, strerror(errno));
+	ret = -errno;
 	nc_control_stop(ctl);
-	return -1;
+	return nc_errf(ret, err, errlen, "control socket %s: %s", path, strerror(-ret));
 }
 
 void nc_control_stop(struct nc_control *ctl)
@@ -244,15 +422,18 @@ void nc_control_stop(struct nc_control *ctl)
 	uint64_t one = 1;
 
 	if (ctl->started) {
+		/* The thread never blocks but in poll(), which this ends. */
 		if (write(ctl->stop_fd, &one, sizeof(one)) == sizeof(one))
 			pthread_join(ctl->thread, NULL);
 		ctl->started = false;
 	}
 	if (ctl->listen_fd >= 0) {
 		close(ctl->listen_fd);
-		unlink(ctl->addr.sun_path);
+		if (ctl->addr.sun_path[0])
+			unlink(ctl->addr.sun_path);
 	}
 	if (ctl->stop_fd >= 0)
 		close(ctl->stop_fd);
 	ctl->listen_fd = ctl->stop_fd = -1;
+	ctl->addr.sun_path[0] = '\0';
 }

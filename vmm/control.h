@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The control socket: a Unix stream socket at the cell's [control] socket
- * path, speaking one command per line (docs/control.md):
+ * path (mode 0600; only the VMM's own user and root may connect), serving up
+ * to NC_CONTROL_MAX_CLIENTS clients at once, one command per line
+ * (docs/control.md):
  *   input TYPE CODE VALUE   inject an input event (EV_KEY 30 1, or numbers)
  *   stats                   one line per valve, then "ok"
  *   stop                    stop the cell cleanly
@@ -14,7 +16,10 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <sys/un.h>
+
+#define NC_CONTROL_MAX_CLIENTS	8	/* beyond: "error: too many clients" */
 
 struct ion_host;
 struct nc_machine;
@@ -29,9 +34,21 @@ struct nc_control {
 	struct ion_host		*ion;
 };
 
+/*
+ * Listens on path (replacing a socket left there) and starts the control
+ * thread. Returns 0, or -errno with err filled ("control socket PATH: why").
+ */
 int nc_control_start(struct nc_control *ctl, const char *path, struct nc_machine *m,
 		     struct ion_host *ion, char *err, size_t errlen);
+/*
+ * Stops the thread, closes every client and removes the socket. Returns at
+ * once whatever the clients do; safe on a ctl that never started (listen_fd
+ * and stop_fd -1) and twice.
+ */
 void nc_control_stop(struct nc_control *ctl);
+
+/* May a client whose effective uid is peer use a VMM running as self? */
+bool nc_control_peer_allowed(uid_t peer, uid_t self);
 
 /* One command line (without newline) -> reply lines in out. For tests too. */
 void nc_control_handle(struct ion_host *ion, struct nc_machine *m, const char *line,

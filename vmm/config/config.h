@@ -24,6 +24,11 @@
 #define NC_CONFIG_NAME_MAX	64		/* characters in [cell] name */
 #define NC_CONFIG_CMDLINE_MAX	1536		/* bytes in [boot] cmdline */
 
+/* [console] max_size: the bytes one run writes to a file console */
+#define NC_CONSOLE_MAX_SIZE_DEFAULT	(64ULL << 20)
+#define NC_CONSOLE_MAX_SIZE_MIN		(4ULL << 10)
+#define NC_CONSOLE_MAX_SIZE_MAX		(16ULL << 30)
+
 struct nc_blk_cfg {
 	char *path;			/* resolved against nc_config.dir */
 	bool readonly;
@@ -59,6 +64,7 @@ struct nc_config {
 	/* [console] */
 	enum nc_console_mode console_mode;
 	char *console_path;		/* resolved; set only for NC_CONSOLE_FILE */
+	uint64_t console_max_size;	/* bytes; set only for NC_CONSOLE_FILE */
 
 	/* [serial]: a second UART (ttyS1); serial is true when present */
 	bool serial;

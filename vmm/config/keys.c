@@ -273,9 +273,16 @@ static int set_console_path(struct ctx *x, const struct nc_toml_value *v)
 	return get_path(x, v, &x->c->console_path);
 }
 
+static int set_console_max_size(struct ctx *x, const struct nc_toml_value *v)
+{
+	return get_size(x, v, NC_CONSOLE_MAX_SIZE_MIN, NC_CONSOLE_MAX_SIZE_MAX, 1,
+			&x->c->console_max_size);
+}
+
 static int close_console(struct ctx *x)
 {
 	struct nc_config *c = x->c;
+	const char *mode = c->console_mode == NC_CONSOLE_OFF ? "off" : "stdio";
 
 	if (c->console_mode == NC_CONSOLE_FILE && !c->console_path)
 		return nc_cfg_fail(x, x->seen[0],
@@ -283,7 +290,13 @@ static int close_console(struct ctx *x)
 	if (c->console_mode != NC_CONSOLE_FILE && c->console_path)
 		return nc_cfg_fail(x, x->seen[1],
 				   "path is only used with mode = \"file\"; the console mode is \"%s\"",
-				   c->console_mode == NC_CONSOLE_OFF ? "off" : "stdio");
+				   mode);
+	if (c->console_mode != NC_CONSOLE_FILE && c->console_max_size)
+		return nc_cfg_fail(x, x->seen[2],
+				   "max_size is only used with mode = \"file\"; the console mode is \"%s\"",
+				   mode);
+	if (c->console_mode == NC_CONSOLE_FILE && !c->console_max_size)
+		c->console_max_size = NC_CONSOLE_MAX_SIZE_DEFAULT;
 	return 0;
 }
 
@@ -474,6 +487,7 @@ static const struct key ion_keys[] = {	/* base, size first: close_ion */
 static const struct key console_keys[] = {	/* close_console's order */
 	{ "mode", set_console_mode },
 	{ "path", set_console_path },
+	{ "max_size", set_console_max_size },
 };
 static const struct key serial_keys[] = {	/* close_serial's order */
 	{ "mode", set_serial_mode },

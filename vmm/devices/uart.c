@@ -312,6 +312,9 @@ static int uart_init(struct nc_dev *d, struct nc_machine *m, char *err,
 	if (ret)
 		return nc_errf(ret < 0 ? ret : -EIO, err, errlen, "%s: %s",
 			       d->name, msg);
+	/* uart0 has [console] max_size; uart1 keeps the default cap. */
+	if (!d->idx && c->console_max_size)
+		nc_console_set_max_size(&u->con, c->console_max_size);
 	ret = nc_console_start_input(&u->con, &u->uart);
 	if (ret)
 		return nc_errf(ret < 0 ? ret : -EAGAIN, err, errlen,

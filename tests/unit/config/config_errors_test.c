@@ -228,6 +228,23 @@ static const struct bad bad[] = {
 	  "cell.toml:7:1: ", "path '" },
 	{ BOOT "[cell]\nksm = 1\n", "cell.toml:4:7: ",
 	  "ksm must be a boolean, not an integer" },
+#define FILECON BOOT "[console]\nmode = \"file\"\npath = \"c.log\"\n"	/* five lines */
+	{ FILECON "max_size = \"2K\"\n", "cell.toml:6:12: ",
+	  "max_size must be between 4K and 16G, not 2K" },
+	{ FILECON "max_size = 4095\n", "cell.toml:6:12: ",
+	  "max_size must be between 4K and 16G, not 4095" },
+	{ FILECON "max_size = \"17G\"\n", "cell.toml:6:12: ",
+	  "max_size must be between 4K and 16G, not 17G" },
+	{ FILECON "max_size = -1\n", "cell.toml:6:12: ",
+	  "max_size must be between 4K and 16G, not -1" },
+	{ FILECON "max_size = \"16MB\"\n", "cell.toml:6:12: ",
+	  "max_size: invalid size \"16MB\": use digits with an optional K, M or G suffix" },
+	{ FILECON "max_size = true\n", "cell.toml:6:12: ",
+	  "max_size must be a size (a string such as \"512M\", or an integer), not a boolean" },
+	{ BOOT "[console]\nmax_size = \"1M\"\n", "cell.toml:4:1: ",
+	  "max_size is only used with mode = \"file\"; the console mode is \"stdio\"" },
+	{ BOOT "[console]\nmode = \"off\"\nmax_size = \"1M\"\n", "cell.toml:5:1: ",
+	  "max_size is only used with mode = \"file\"; the console mode is \"off\"" },
 	{ BOOT "[control]\nsocket = \"0123456789012345678901234567890123456789"
 	  "012345678901234567890123456789012345678901234567890123456789"
 	  "0123456789.sock\"\n", "cell.toml:4:10: ",

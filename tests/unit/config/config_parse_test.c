@@ -192,6 +192,40 @@ START_TEST(console_file_and_sizes)
 }
 END_TEST
 
+/* [console] max_size: a size, default 64M with mode = "file", 0 otherwise. */
+START_TEST(console_max_size)
+{
+	struct nc_config c;
+	char err[ERR_LEN];
+
+	ck_assert_msg(!parse_as(&c, "cell.toml", "[boot]\nkernel = \"Image\"\n"
+				"[console]\nmode = \"file\"\npath = \"c.log\"\n", err), "%s", err);
+	ck_assert_uint_eq(c.console_max_size, 64ULL << 20);
+	ck_assert_uint_eq(c.console_max_size, NC_CONSOLE_MAX_SIZE_DEFAULT);
+	nc_config_free(&c);
+	ck_assert_msg(!parse_as(&c, "cell.toml", "[boot]\nkernel = \"Image\"\n"
+				"[console]\nmax_size = \"16M\"\nmode = \"file\"\n"
+				"path = \"c.log\"\n", err), "%s", err);
+	ck_assert_uint_eq(c.console_max_size, 16ULL << 20);
+	nc_config_free(&c);
+	ck_assert_msg(!parse_as(&c, "cell.toml", "[boot]\nkernel = \"Image\"\n"
+				"[console]\nmode = \"file\"\npath = \"c.log\"\n"
+				"max_size = 4097\n", err), "%s", err);
+	ck_assert_uint_eq(c.console_max_size, 4097);
+	nc_config_free(&c);
+	ck_assert_msg(!parse_as(&c, "cell.toml", "[boot]\nkernel = \"Image\"\n"
+				"[console]\nmode = \"file\"\npath = \"c.log\"\n"
+				"max_size = \"16G\"\n", err), "%s", err);
+	ck_assert_uint_eq(c.console_max_size, 16ULL << 30);
+	nc_config_free(&c);
+	/* Not a file console: no cap to speak of. */
+	ck_assert_msg(!parse_as(&c, "cell.toml", "[boot]\nkernel = \"Image\"\n"
+				"[console]\nmode = \"stdio\"\n", err), "%s", err);
+	ck_assert_uint_eq(c.console_max_size, 0);
+	nc_config_free(&c);
+}
+END_TEST
+
 /* len bounds the text: the bytes after it are never looked at. */
 START_TEST(text_not_nul_terminated)
 {
@@ -408,6 +442,7 @@ int main(void)
 	tcase_add_test(tc, minimal_cell_defaults);
 	tcase_add_test(tc, all_keys_cell);
 	tcase_add_test(tc, console_file_and_sizes);
+	tcase_add_test(tc, console_max_size);
 	tcase_add_test(tc, text_not_nul_terminated);
 	tcase_add_test(tc, default_name_from_cwd);
 	tcase_add_test(tc, err_buffer_small_or_absent);

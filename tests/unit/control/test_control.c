@@ -2,17 +2,26 @@
 /*
  * The control socket, end to end over a real Unix socket, against a real
  * ion_host with an input valve: the events it injects land in the guest's
- * completion ring, and stop reaches the machine.
+ * completion ring, and stop reaches the machine. Then the socket itself:
+ * several clients at once, slow and silent ones that must not hold up the
+ * others or the teardown, the file mode and the peer check.
  */
 #include <check.h>
 
 #include "../nc_check.h"
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <nipcell/ion_host.h>
@@ -135,10 +144,275 @@ START_TEST(unknown_and_overlong_lines)
 }
 END_TEST
 
+/* ---- the socket: clients at once, slow and silent ones, who may connect ---- */
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static int ctl_connect(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	strcpy(a.sun_path, sock);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	return fd;
+}
+
+/*
+ * Reads from fd until what arrived ends with end, the peer closes, or ms
+ * pass. Returns what arrived (NUL-terminated) in a static buffer.
+ */
+static char *read_answer(int fd, const char *end, int ms)
+{
+	static char buf[8192];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	double deadline = now_ms() + ms;
+	size_t have = 0, elen = strlen(end);
+	ssize_t n;
+
+	buf[0] = '\0';
+	while (have < sizeof(buf) - 1) {
+		int left = (int)(deadline - now_ms());
+
+		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+			break;
+		n = recv(fd, buf + have, sizeof(buf) - 1 - have, 0);
+		if (n <= 0)
+			break;
+		have += n;
+		buf[have] = '\0';
+		if (elen && have >= elen && !strcmp(buf + have - elen, end))
+			break;
+	}
+	return buf;
+}
+
+/* Sends one command on an open connection; returns its answer within 1 s. */
+static char *ask(int fd, const char *cmd)
+{
+	ck_assert_int_eq(send(fd, cmd, strlen(cmd), MSG_NOSIGNAL), (ssize_t)strlen(cmd));
+	return read_answer(fd, "ok\n", 1000);
+}
+
+/*
+ * A client that sends 10000 commands and never reads its answers is dropped
+ * once it leaves too much unread; it does not keep stop from another client,
+ * nor nc_control_stop() from returning.
+ */
+START_TEST(slow_reader_does_not_block_stop)
+{
+	static char cmds[10000 * 6];
+	size_t off = 0, answers = 0, got = 0;
+	char buf[65536], *p;
+	double t0;
+	ssize_t n;
+	int a, b;
+
+	for (unsigned i = 0; i < 10000; i++)
+		memcpy(cmds + 6 * i, "stats\n", 6);
+	a = ctl_connect();
+	/* The server reads all of it or drops us; either way this ends. */
+	while (off < sizeof(cmds) &&
+	       (n = send(a, cmds + off, sizeof(cmds) - off, MSG_NOSIGNAL)) > 0)
+		off += n;
+	usleep(100 * 1000);		/* let the server fill a's socket */
+
+	b = ctl_connect();
+	t0 = now_ms();
+	ck_assert_str_eq(ask(b, "stop\n"), "ok\n");
+	ck_assert_double_lt(now_ms() - t0, 1000);
+	ck_assert_int_eq(m.stop, NC_STOP_REQUEST);
+	t0 = now_ms();
+	nc_control_stop(&ctl);
+	ck_assert_double_lt(now_ms() - t0, 1000);
+
+	/* a got what fitted in its socket, then was dropped: far from 10000. */
+	while ((n = recv(a, buf, sizeof(buf) - 1, MSG_DONTWAIT)) > 0) {
+		got += n;
+		buf[n] = '\0';
+		for (p = buf; (p = strstr(p, "ok\n")); p += 3)
+			answers++;
+	}
+	ck_assert_msg(n == 0 || errno == ECONNRESET, "a not closed: %zd %s", n, strerror(errno));
+	ck_assert_uint_gt(answers, 0);
+	ck_assert_uint_lt(answers, 10000);
+	close(a);
+	close(b);
+}
+END_TEST
+
+START_TEST(two_clients_at_once)
+{
+	int a = ctl_connect(), b = ctl_connect();
+
+	/* a connected first and says nothing yet: b is served anyway. */
+	ck_assert_ptr_nonnull(strstr(ask(b, "help\n"), "commands: "));
+	ck_assert_ptr_nonnull(strstr(ask(a, "stats\n"), "valve 0 input0 "));
+	ck_assert_ptr_nonnull(strstr(ask(b, "stats\n"), "valve 0 input0 "));
+	close(a);
+	close(b);
+}
+END_TEST
+
+START_TEST(silent_client_does_not_block_stop)
+{
+	int silent = ctl_connect(), b = ctl_connect();
+
+	ck_assert_str_eq(ask(b, "stop\n"), "ok\n");
+	ck_assert_int_eq(m.stop, NC_STOP_REQUEST);
+	/* The silent one is still served when it speaks. */
+	ck_assert_ptr_nonnull(strstr(ask(silent, "help\n"), "\nok\n"));
+	close(silent);
+	close(b);
+}
+END_TEST
+
+START_TEST(too_many_clients)
+{
+	int fd[NC_CONTROL_MAX_CLIENTS], extra;
+	unsigned i;
+
+	for (i = 0; i < NC_CONTROL_MAX_CLIENTS; i++) {
+		fd[i] = ctl_connect();
+		ck_assert_ptr_nonnull(strstr(ask(fd[i], "help\n"), "\nok\n"));
+	}
+	extra = ctl_connect();
+	ck_assert_str_eq(read_answer(extra, "", 1000), "error: too many clients\n");
+	close(extra);
+	/* One leaves: the next one is served. */
+	close(fd[0]);
+	fd[0] = ctl_connect();
+	ck_assert_ptr_nonnull(strstr(ask(fd[0], "help\n"), "\nok\n"));
+	for (i = 0; i < NC_CONTROL_MAX_CLIENTS; i++)
+		close(fd[i]);
+}
+END_TEST
+
+/* 0600 from the start, whatever the umask: restarted here under umask 0. */
+START_TEST(socket_mode_is_0600)
+{
+	char err[256];
+	struct stat st;
+	mode_t old;
+
+	ck_assert_int_eq(stat(sock, &st), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	nc_control_stop(&ctl);
+	old = umask(0);
+	ck_assert_int_eq(nc_control_start(&ctl, sock, &m, ion, err, sizeof(err)), 0);
+	umask(old);
+	ck_assert_int_eq(stat(sock, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	ck_assert_uint_eq(st.st_uid, geteuid());
+}
+END_TEST
+
+START_TEST(peer_check)
+{
+	ck_assert(nc_control_peer_allowed(1000, 1000));
+	ck_assert(nc_control_peer_allowed(0, 1000));
+	ck_assert(nc_control_peer_allowed(0, 0));
+	ck_assert(!nc_control_peer_allowed(1001, 1000));
+	ck_assert(!nc_control_peer_allowed(65534, 0));
+	ck_assert(!nc_control_peer_allowed(1000, 0));
+}
+END_TEST
+
+START_TEST(bad_path_is_an_errno)
+{
+	struct nc_control c2;
+	char err[256], path[200];
+
+	memset(path, 'a', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	ck_assert_int_eq(nc_control_start(&c2, path, &m, ion, err, sizeof(err)), -ENAMETOOLONG);
+	ck_assert_ptr_nonnull(strstr(err, "path longer than 107 bytes"));
+	ck_assert_int_eq(nc_control_start(&c2, "/nonexistent-dir/cell.sock", &m, ion, err,
+					  sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err,
+			 "control socket /nonexistent-dir/cell.sock: No such file or directory");
+}
+END_TEST
+
+/*
+ * In a child running as nobody: connect and pass back errno (as the exit
+ * status) and what the server said (through out).
+ */
+static int connect_as(uid_t uid, gid_t gid, char *out, size_t outlen)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int p[2], status, fd;
+	ssize_t n, have = 0;
+	char *said;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		close(p[0]);
+		if (setgroups(0, NULL) || setgid(gid) || setuid(uid))
+			_exit(100);
+		strcpy(a.sun_path, sock);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
+			_exit(errno);
+		said = read_answer(fd, "", 2000);	/* until the server closes */
+		_exit(write(p[1], said, strlen(said)) < 0 ? 101 : 0);
+	}
+	close(p[1]);
+	while (have < (ssize_t)outlen - 1 && (n = read(p[0], out + have, outlen - 1 - have)) > 0)
+		have += n;
+	out[have] = '\0';
+	close(p[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+START_TEST(other_user_is_refused)
+{
+	struct passwd *pw = getpwnam("nobody");
+	uid_t uid = pw ? pw->pw_uid : 65534;
+	gid_t gid = pw ? pw->pw_gid : 65534;
+	char dir[108], out[256];
+
+	if (geteuid() != 0) {
+		printf("other_user_is_refused: skipped, needs root to become nobody\n");
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s", sock);
+	*strrchr(dir, '/') = '\0';
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	/* The file mode keeps nobody out ... */
+	ck_assert_int_eq(connect_as(uid, gid, out, sizeof(out)), EACCES);
+	/* ... and behind it, so does the peer check. */
+	ck_assert_int_eq(chmod(sock, 0666), 0);
+	ck_assert_int_eq(connect_as(uid, gid, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "error: permission denied\n");
+	/* The VMM's own user still gets in. */
+	{
+		int fd = ctl_connect();
+
+		ck_assert_ptr_nonnull(strstr(ask(fd, "help\n"), "\nok\n"));
+		close(fd);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("control");
 	TCase *tc = tcase_create("socket");
+	TCase *tcc = tcase_create("clients");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, input_events_reach_the_ring);
@@ -147,5 +421,15 @@ int main(void)
 	tcase_add_test(tc, stop_reaches_the_machine);
 	tcase_add_test(tc, unknown_and_overlong_lines);
 	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(tcc, setup, teardown);
+	tcase_add_test(tcc, slow_reader_does_not_block_stop);
+	tcase_add_test(tcc, two_clients_at_once);
+	tcase_add_test(tcc, silent_client_does_not_block_stop);
+	tcase_add_test(tcc, too_many_clients);
+	tcase_add_test(tcc, socket_mode_is_0600);
+	tcase_add_test(tcc, peer_check);
+	tcase_add_test(tcc, bad_path_is_an_errno);
+	tcase_add_test(tcc, other_user_is_refused);
+	suite_add_tcase(s, tcc);
 	return nc_check_run(s);
 }

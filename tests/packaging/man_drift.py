@@ -2,9 +2,11 @@
 """man_drift.py TOP: the man pages in TOP/man against the reference in TOP/docs.
 
 Compares, and prints one line per difference (exit 1 when there is any):
-  nipcell-cell.toml.5   tables (.SS [t]) and keys (.TP / .B t.k) and each key's
-                        type (the first word of its entry) with docs/cell-toml.md
-                        (## [t] and ### t.k headings, the type column of each key)
+  nipcell-cell.toml.5   tables (.SS [t]) and keys (.TP / .B t.k), each key's
+                        type (the first word of its entry) and the values its
+                        entry names (numbers, sizes, strings, booleans) with
+                        docs/cell-toml.md (## [t] and ### t.k headings, each
+                        key's | type | default | range | row)
   nipcell-vmm.1         subcommands (.SS under COMMANDS) with docs/nipcell-vmm.md
                         (## headings) and the usage text in vmm/main.c; exit
                         statuses (.TP / .B N under EXIT STATUS) with the docs'
@@ -47,6 +49,31 @@ def tp_entries(lines):
     return out
 
 
+def values(cells):
+    """The numbers, sizes and strings in a key's default and range cells, less
+    what is in parentheses (the names of constants): what the man page must
+    say too. '`1500`' -> 1500; '64M–16G (`NC_RAM_MIN`–...)' -> 64M, 16G."""
+    text = re.sub(r"\([^)]*\)", "", cells)
+    text = re.sub(r"\[([^]]*)\]\([^)]*\)", r"\1", text)
+    out = re.findall(r'"[^"]*"|0x[0-9a-fA-F_]+|\b[0-9]+[KMG]?\b|\btrue\b|\bfalse\b',
+                     text.replace("`", ""))
+    return list(dict.fromkeys(out))
+
+
+def entry_text(lines, tag):
+    """The plain text of the .TP entry for tag, up to the next entry."""
+    i = lines.index(".B " + tag)
+    body = []
+    for line in lines[i + 1:]:
+        if line in (".TP", ".PP") or line.startswith(".SS"):
+            break
+        body.append(re.sub(r"^\.[A-Z]+ ?", "", line))
+    text = " ".join(body)
+    for a, b in (("\\(en", "–"), ("\\-", "-"), ("\\e", "\\"), ('""', '"')):
+        text = text.replace(a, b)
+    return re.sub(r"\\f.", "", text)
+
+
 def compare(what, docs, man, problems, docs_name, man_name):
     for x in sorted(set(docs) - set(man), key=str):
         problems.append(f"{what} '{x}' is in {docs_name} but not in {man_name}")
@@ -58,21 +85,24 @@ def cell_toml(top, problems):
     docs = read(top, "docs/cell-toml.md")
     man = read(top, "man/nipcell-cell.toml.5")
     d_tables = re.findall(r"^## (\[\[?[a-z_]+\]\]?)\s*$", docs, re.M)
-    d_types = {}
-    for m in re.finditer(r"^### ([a-z_]+\.[a-z_]+)\s*\n+\|[^\n]*\n\|[-|]+\|\n\| *([a-z]+)",
+    d_types, d_values = {}, {}
+    for m in re.finditer(r"^### ([a-z_]+\.[a-z_]+)\s*\n+\|[^\n]*\n\|[-|]+\|\n\|([^\n]*)\|",
                          docs, re.M):
-        d_types[m.group(1)] = m.group(2)
+        cells = [c.strip() for c in m.group(2).split("|")]
+        d_types[m.group(1)] = cells[0]
+        d_values[m.group(1)] = values(" ".join(cells[1:]))
     d_keys = re.findall(r"^### ([a-z_]+\.[a-z_]+)\s*$", docs, re.M)
     for k in d_keys:
         if k not in d_types:
             problems.append(f"docs/cell-toml.md: key '{k}' has no | type | default | range | table")
     secs = man_sections(man)
     m_tables = [ss for (sh, ss) in secs if sh == "KEYS" and ss]
-    m_types = {}
+    m_types, m_text = {}, {}
     for (sh, ss), lines in secs.items():
         if sh != "KEYS":
             continue
         for tag, body in tp_entries(lines):
+            m_text[tag] = entry_text(lines, tag)
             m_types[tag] = re.sub(r"\\f.", "", body).split(",")[0].split()[0].lower() \
                 if body.strip() else ""
             if ss is None or tag.split(".")[0] != ss.strip("[]"):
@@ -84,6 +114,11 @@ def cell_toml(top, problems):
         if d_types[k] != m_types[k]:
             problems.append(f"key '{k}': type '{d_types[k]}' in docs/cell-toml.md, "
                             f"'{m_types[k]}' in {m}")
+    for k in sorted(set(d_values) & set(m_text)):
+        for v in d_values[k]:
+            if not re.search(r"(?<![0-9A-Za-z])" + re.escape(v) + r"(?![0-9A-Za-z])", m_text[k]):
+                problems.append(f"key '{k}': {v} (default or range in docs/cell-toml.md) "
+                                f"is not in its entry in {m}")
     return len(d_keys)
 
 

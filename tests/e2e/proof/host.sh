@@ -50,7 +50,8 @@ fi
 # Input and statistics, from the last valve statistics setup.sh's loop read
 # while the cell ran: every event the host was told "ok" for is one the
 # input valve counts (requests=), at least one whole KEY_A group went in, and
-# no valve is broken; the disk and net valves served requests.
+# no valve is broken; the disk and net valves served requests, the disks
+# without an error.
 st=input.stats
 if [ ! -s $st ]; then
 	echo "NCT FAIL host-input-injected no valve statistics were read while the cell ran"
@@ -68,12 +69,16 @@ else
 		n=$(sed -n "s/^valve [0-9]* $v requests=\([0-9]*\) .*/\1/p" $st)
 		[ "${n:-0}" -gt 0 ] || bad="$bad $v served no request;"
 	done
+	for v in blk0 blk1; do
+		n=$(sed -n "s/^valve [0-9]* $v .* errors=\([0-9]*\) .*/\1/p" $st)
+		[ "$n" = 0 ] || bad="$bad $v errors=${n:-?};"
+	done
 	broken=$(grep -c '^valve .* broken=1$' $st)
 	[ "$broken" = 0 ] || bad="$bad $broken valve(s) broken;"
 	nv=$(grep -c '^valve ' $st)
 	[ "$nv" = 4 ] || bad="$bad $nv valves, want 4 (blk0 blk1 net0 input0);"
 	if [ -z "$bad" ]; then
-		echo "NCT PASS host-valve-stats during the run: $(grep '^valve ' $st | sed 's/ doorbells=.*broken=/ broken=/' | tr '\n' ';')"
+		echo "NCT PASS host-valve-stats during the run: $(grep '^valve ' $st | sed 's/ doorbells=.* errors=/ errors=/' | tr '\n' ';')"
 	else
 		echo "NCT FAIL host-valve-stats$bad $(grep '^valve ' $st | tr '\n' ';')"
 	fi

@@ -45,28 +45,28 @@ int ion_blk_open(struct ion_hvalve *v, unsigned i, char *err, size_t errlen)
 			(v->direct ? O_DIRECT : 0);
 		v->fd = open(path, flags);
 		if (v->fd < 0)
-			return ion_errf(err, errlen, -errno, "blk[%u] %s: %s%s", i,
+			return nc_errf(-errno, err, errlen, "blk[%u] %s: %s%s", i,
 					path, v->direct && errno == EINVAL ?
 					"O_DIRECT: " : "", strerror(errno));
 		if (fstat(v->fd, &st) < 0)
-			return ion_errf(err, errlen, -errno, "blk[%u] %s: %s", i,
+			return nc_errf(-errno, err, errlen, "blk[%u] %s: %s", i,
 					path, strerror(errno));
 		if (S_ISREG(st.st_mode)) {
 			bytes = st.st_size;
 		} else if (S_ISBLK(st.st_mode)) {
 			if (ioctl(v->fd, BLKGETSIZE64, &bytes) < 0)
-				return ion_errf(err, errlen, -errno,
+				return nc_errf(-errno, err, errlen,
 						"blk[%u] %s: BLKGETSIZE64: %s", i,
 						path, strerror(errno));
 		} else {
-			return ion_errf(err, errlen, -EINVAL,
+			return nc_errf(-EINVAL, err, errlen,
 					"blk[%u] %s: not a regular file or block device",
 					i, path);
 		}
 	}
 	bytes &= ~(uint64_t)(lbs - 1);
 	if (!bytes)
-		return ion_errf(err, errlen, -EINVAL,
+		return nc_errf(-EINVAL, err, errlen,
 				"blk[%u] %s: smaller than one %u-byte block", i,
 				path, lbs);
 	v->bytes = bytes;

@@ -15,41 +15,29 @@
 
 #define ION_GUARD	4096
 
-int ion_errf(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
 static int check_spec(const struct ion_host_spec *s, char *err, size_t errlen)
 {
 	unsigned long long size = s->size;
 
 	if (s->size < ION_MIN_SIZE || s->size > ION_MAX_SIZE)
-		return ion_errf(err, errlen, -EINVAL,
+		return nc_errf(-EINVAL, err, errlen,
 				"ion window size 0x%llx outside 0x%llx..0x%llx",
 				size, ION_MIN_SIZE, ION_MAX_SIZE);
 	if (s->size % ION_ALIGN)
-		return ion_errf(err, errlen, -EINVAL,
+		return nc_errf(-EINVAL, err, errlen,
 				"ion window size 0x%llx is not a multiple of 4096",
 				size);
 	if (s->nr_blk > ION_HOST_MAX_BLK)
-		return ion_errf(err, errlen, -EINVAL, "nr_blk %u > %d",
+		return nc_errf(-EINVAL, err, errlen, "nr_blk %u > %d",
 				s->nr_blk, ION_HOST_MAX_BLK);
 	for (unsigned i = 0; i < s->nr_blk; i++) {
 		if (s->blk[i].null) {
 			if (!s->blk[i].null_size || s->blk[i].null_size % 4096)
-				return ion_errf(err, errlen, -EINVAL,
+				return nc_errf(-EINVAL, err, errlen,
 						"blk[%u] null_size %llu is not a positive multiple of 4096",
 						i, (unsigned long long)s->blk[i].null_size);
 		} else if (!s->blk[i].path || !*s->blk[i].path) {
-			return ion_errf(err, errlen, -EINVAL, "blk[%u]: no path", i);
+			return nc_errf(-EINVAL, err, errlen, "blk[%u]: no path", i);
 		}
 	}
 	if (s->net) {
@@ -57,15 +45,15 @@ static int check_spec(const struct ion_host_spec *s, char *err, size_t errlen)
 		unsigned max = ION_NET_BUF - ION_ETH_VLAN_HLEN;
 
 		if (mtu && (mtu < ION_NET_MIN_MTU || mtu > max))
-			return ion_errf(err, errlen, -EINVAL,
+			return nc_errf(-EINVAL, err, errlen,
 					"net mtu %u outside %u..%u", mtu,
 					ION_NET_MIN_MTU, max);
 		if (s->net_cfg.tap && strlen(s->net_cfg.tap) >= 16)
-			return ion_errf(err, errlen, -EINVAL,
+			return nc_errf(-EINVAL, err, errlen,
 					"net tap \"%s\": name longer than 15 bytes",
 					s->net_cfg.tap);
 		if (s->net_cfg.mac[0] & 1)
-			return ion_errf(err, errlen, -EINVAL,
+			return nc_errf(-EINVAL, err, errlen,
 					"net mac %02x:%02x:%02x:%02x:%02x:%02x is a multicast address",
 					s->net_cfg.mac[0], s->net_cfg.mac[1],
 					s->net_cfg.mac[2], s->net_cfg.mac[3],
@@ -162,24 +150,24 @@ static int create_window(struct ion_host *h, char *err, size_t errlen)
 
 	h->memfd = memfd_create("nipcell-ion", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (h->memfd < 0)
-		return ion_errf(err, errlen, -errno, "ion window memfd: %s",
+		return nc_errf(-errno, err, errlen, "ion window memfd: %s",
 				strerror(errno));
 	if (ftruncate(h->memfd, h->size) < 0 ||
 	    fcntl(h->memfd, F_ADD_SEALS,
 		  F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
-		return ion_errf(err, errlen, -errno, "ion window memfd size 0x%llx: %s",
+		return nc_errf(-errno, err, errlen, "ion window memfd size 0x%llx: %s",
 				(unsigned long long)h->size, strerror(errno));
 	base = mmap(NULL, h->size + 2 * ION_GUARD, PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
-		return ion_errf(err, errlen, -errno, "ion window mmap: %s",
+		return nc_errf(-errno, err, errlen, "ion window mmap: %s",
 				strerror(errno));
 	h->win = mmap((char *)base + ION_GUARD, h->size, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_FIXED, h->memfd, 0);
 	if (h->win == MAP_FAILED) {
 		munmap(base, h->size + 2 * ION_GUARD);
 		h->win = NULL;
-		return ion_errf(err, errlen, -errno, "ion window mmap: %s",
+		return nc_errf(-errno, err, errlen, "ion window mmap: %s",
 				strerror(errno));
 	}
 	return 0;
@@ -192,23 +180,23 @@ static int create_queues(struct ion_host *h, char *err, size_t errlen)
 
 		v->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (v->irq_fd < 0)
-			return ion_errf(err, errlen, -errno, "valve %u irq eventfd: %s",
+			return nc_errf(-errno, err, errlen, "valve %u irq eventfd: %s",
 					i, strerror(errno));
 		for (unsigned q = 0; q < v->desc.nr_queues; q++) {
 			/* Blocking: io_uring returns -EAGAIN on O_NONBLOCK fds. */
 			v->q[q].doorbell_fd = eventfd(0, EFD_CLOEXEC);
 			if (v->q[q].doorbell_fd < 0)
-				return ion_errf(err, errlen, -errno,
+				return nc_errf(-errno, err, errlen,
 						"valve %u queue %u doorbell eventfd: %s",
 						i, q, strerror(errno));
 			if (ion_queue_alloc(&v->q[q]))
-				return ion_errf(err, errlen, -ENOMEM,
+				return nc_errf(-ENOMEM, err, errlen,
 						"valve %u queue %u: out of memory", i, q);
 		}
 	}
 	h->ctl_fd = eventfd(0, EFD_CLOEXEC);
 	if (h->ctl_fd < 0)
-		return ion_errf(err, errlen, -errno, "ion control eventfd: %s",
+		return nc_errf(-errno, err, errlen, "ion control eventfd: %s",
 				strerror(errno));
 	return 0;
 }
@@ -227,13 +215,13 @@ int ion_host_create(struct ion_host **out, const struct ion_host_spec *spec,
 		return rc;
 	h = calloc(1, sizeof(*h));
 	if (!h)
-		return ion_errf(err, errlen, -ENOMEM, "ion host: out of memory");
+		return nc_errf(-ENOMEM, err, errlen, "ion host: out of memory");
 	h->memfd = -1;
 	h->ctl_fd = -1;
 	h->size = spec->size;
 	rc = copy_spec(h, spec);
 	if (rc) {
-		ion_errf(err, errlen, rc, "ion host: out of memory");
+		nc_errf(rc, err, errlen, "ion host: out of memory");
 		goto fail;
 	}
 	rc = open_valves(h, err, errlen);
@@ -253,7 +241,7 @@ int ion_host_create(struct ion_host **out, const struct ion_host_spec *spec,
 	return 0;
 fail:
 	if (rc == -ENOMEM && err && errlen && !*err)
-		ion_errf(err, errlen, rc, "ion host: out of memory");
+		nc_errf(rc, err, errlen, "ion host: out of memory");
 	ion_host_destroy(h);
 	return rc;
 }

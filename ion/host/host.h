@@ -20,6 +20,8 @@
 #include <nipcell/ion.h>
 #include <nipcell/ion_host.h>
 
+#include "util/errf.h"	/* nc_errf(): every message into err */
+
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 /* Defaults, documented in docs/valves.md. */
@@ -177,9 +179,5 @@ int ion_blk_open(struct ion_hvalve *v, unsigned i, char *err, size_t errlen);
 int ion_net_open(struct ion_hvalve *v, char *err, size_t errlen);
 void ion_input_config(struct ion_input_config *c);
 void ion_blk_sync(struct ion_hvalve *v);
-
-/* host.c */
-int ion_errf(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 #endif /* NC_ION_HOST_PRIV_H */

@@ -88,7 +88,7 @@ int ion_layout(struct ion_host *h, char *err, size_t errlen)
 		off = align_up(off + d->data_size);
 	}
 	if (off > h->size)
-		return ion_errf(err, errlen, -ENOSPC,
+		return nc_errf(-ENOSPC, err, errlen,
 				"ion window %s too small for %u block valve%s%s%s: needs %s",
 				mib(h->size, a, sizeof(a)), nblk,
 				nblk == 1 ? "" : "s",

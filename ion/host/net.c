@@ -27,27 +27,27 @@ static int tap_setup(struct ion_hvalve *v, bool created, char *err,
 	int rc = 0;
 
 	if (s < 0)
-		return ion_errf(err, errlen, -errno, "net tap %s: socket: %s",
+		return nc_errf(-errno, err, errlen, "net tap %s: socket: %s",
 				v->tap, strerror(errno));
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, v->tap, sizeof(v->tap));
 	ifr.ifr_mtu = v->desc.config.net.mtu;
 	if (created && ioctl(s, SIOCSIFMTU, &ifr) < 0) {
-		rc = ion_errf(err, errlen, -errno, "net tap %s: mtu %u: %s",
-			      v->tap, v->desc.config.net.mtu, strerror(errno));
+		rc = nc_errf(-errno, err, errlen, "net tap %s: mtu %u: %s",
+			     v->tap, v->desc.config.net.mtu, strerror(errno));
 		goto out;
 	}
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
-		rc = ion_errf(err, errlen, -errno, "net tap %s: flags: %s",
-			      v->tap, strerror(errno));
+		rc = nc_errf(-errno, err, errlen, "net tap %s: flags: %s",
+			     v->tap, strerror(errno));
 		goto out;
 	}
 	if (ifr.ifr_flags & IFF_UP)
 		goto out;
 	ifr.ifr_flags |= IFF_UP;
 	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0 && (created || errno != EPERM))
-		rc = ion_errf(err, errlen, -errno, "net tap %s: up: %s", v->tap,
-			      strerror(errno));
+		rc = nc_errf(-errno, err, errlen, "net tap %s: up: %s", v->tap,
+			     strerror(errno));
 out:
 	close(s);
 	return rc;
@@ -69,14 +69,14 @@ int ion_net_open(struct ion_hvalve *v, char *err, size_t errlen)
 	/* Blocking: io_uring waits for readiness itself. */
 	v->fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (v->fd < 0)
-		return ion_errf(err, errlen, -errno, "net: /dev/net/tun: %s",
+		return nc_errf(-errno, err, errlen, "net: /dev/net/tun: %s",
 				strerror(errno));
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
 	if (s->net_cfg.tap)
 		strncpy(ifr.ifr_name, s->net_cfg.tap, sizeof(ifr.ifr_name) - 1);
 	if (ioctl(v->fd, TUNSETIFF, &ifr) < 0)
-		return ion_errf(err, errlen, -errno, "net tap %s: %s",
+		return nc_errf(-errno, err, errlen, "net tap %s: %s",
 				s->net_cfg.tap ? s->net_cfg.tap : "(new)",
 				strerror(errno));
 	memcpy(v->tap, ifr.ifr_name, sizeof(v->tap) - 1);

@@ -97,23 +97,23 @@ int ion_ring_setup(struct ion_host *h, char *err, size_t errlen)
 	p.cq_entries = pow2_up(2 * need < ION_URING_SQ ? ION_URING_SQ : 2 * need);
 	rc = io_uring_queue_init_params(ION_URING_SQ, &h->ring, &p);
 	if (rc < 0)
-		return ion_errf(err, errlen, rc, "io_uring setup: %s", strerror(-rc));
+		return nc_errf(rc, err, errlen, "io_uring setup: %s", strerror(-rc));
 	h->ring_ok = true;
 	if (!(p.features & IORING_FEAT_NODROP))
-		return ion_errf(err, errlen, -EOPNOTSUPP,
+		return nc_errf(-EOPNOTSUPP, err, errlen,
 				"io_uring: kernel lacks IORING_FEAT_NODROP (Linux 5.5)");
 	/* Without it liburing's timed waits queue IORING_OP_TIMEOUT SQEs,
 	 * which the restrictions below refuse. */
 	if (!(p.features & IORING_FEAT_EXT_ARG))
-		return ion_errf(err, errlen, -EOPNOTSUPP,
+		return nc_errf(-EOPNOTSUPP, err, errlen,
 				"io_uring: kernel lacks IORING_FEAT_EXT_ARG (Linux 5.11)");
 	rc = register_files(h);
 	if (rc < 0)
-		return ion_errf(err, errlen, rc, "io_uring: registering %d files: %s",
+		return nc_errf(rc, err, errlen, "io_uring: registering %d files: %s",
 				h->nr_files, strerror(-rc));
 	rc = io_uring_register_buffers(&h->ring, &iov, 1);
 	if (rc < 0)
-		return ion_errf(err, errlen, rc,
+		return nc_errf(rc, err, errlen,
 				"io_uring: registering the 0x%llx-byte window as a fixed buffer: %s%s",
 				(unsigned long long)h->size, strerror(-rc),
 				rc == -ENOMEM ? " (RLIMIT_MEMLOCK too low?)" : "");
@@ -121,7 +121,7 @@ int ion_ring_setup(struct ion_host *h, char *err, size_t errlen)
 	if (!rc)
 		rc = uring_register(h, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
 	if (rc < 0)
-		return ion_errf(err, errlen, rc, "io_uring: restricting the ring: %s",
+		return nc_errf(rc, err, errlen, "io_uring: restricting the ring: %s",
 				strerror(-rc));
 	return 0;
 }

@@ -24,8 +24,9 @@
 
 static const char zeroes[ION_ZERO_CHUNK] __attribute__((aligned(4096)));
 
-int ion_blk_open(struct ion_hvalve *v, unsigned i, char *err, size_t errlen)
+static int blk_open(struct ion_hvalve *v, char *err, size_t errlen)
 {
+	unsigned i = v->desc.id;
 	const struct ion_host_spec *s = &v->h->spec;
 	struct ion_blk_config *c = &v->desc.config.blk;
 	const char *path = s->blk[i].path;
@@ -226,13 +227,39 @@ static void blk_complete(struct ion_hq *q, uint32_t tag, int res)
 		ion_queue_post(q, tag, 0, s->len);
 }
 
-void ion_blk_sync(struct ion_hvalve *v)
+static void blk_sync(struct ion_hvalve *v)
 {
 	if (v->fd >= 0 && !v->ro)
 		fdatasync(v->fd);
 }
 
-const struct ion_valve_ops ion_blk_ops = {
+static const struct ion_valve_ops blk_ops = {
 	.submit = blk_submit,
 	.complete = blk_complete,
+	.sync = blk_sync,
+};
+
+static unsigned blk_count(const struct ion_host_spec *s)
+{
+	return s->nr_blk;
+}
+
+/* One slot per ring entry; blk_open() announces the same slot_size. */
+static uint64_t blk_data_size(const struct ion_host_spec *s, unsigned id)
+{
+	(void)s;
+	(void)id;
+	return (uint64_t)ION_BLK_ENTRIES * ION_BLK_SLOT;
+}
+
+const struct ion_valve_type ion_blk_type = {
+	.type = ION_VALVE_BLK,
+	.name = ION_VALVE_BLK_NAME,
+	.nr_queues = ION_BLK_QUEUES,
+	.entries = ION_BLK_ENTRIES,
+	.count = blk_count,
+	.data_size = blk_data_size,
+	.open = blk_open,
+	.ops = &blk_ops,
+	.noun = "block valve",
 };

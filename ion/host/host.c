@@ -42,12 +42,11 @@ static int check_spec(const struct ion_host_spec *s, char *err, size_t errlen)
 	}
 	if (s->net) {
 		unsigned mtu = s->net_cfg.mtu;
-		unsigned max = ION_NET_BUF - ION_ETH_VLAN_HLEN;
 
-		if (mtu && (mtu < ION_NET_MIN_MTU || mtu > max))
+		if (mtu && (mtu < ION_HOST_NET_MIN_MTU || mtu > ION_HOST_NET_MAX_MTU))
 			return nc_errf(-EINVAL, err, errlen,
 					"net mtu %u outside %u..%u", mtu,
-					ION_NET_MIN_MTU, max);
+					ION_HOST_NET_MIN_MTU, ION_HOST_NET_MAX_MTU);
 		if (s->net_cfg.tap && strlen(s->net_cfg.tap) >= 16)
 			return nc_errf(-EINVAL, err, errlen,
 					"net tap \"%s\": name longer than 15 bytes",
@@ -62,8 +61,8 @@ static int check_spec(const struct ion_host_spec *s, char *err, size_t errlen)
 	return 0;
 }
 
-static struct ion_hvalve *valve_new(struct ion_host *h, uint16_t type,
-				    uint16_t id, const struct ion_valve_ops *ops)
+/* A valve laid out as d (from ion_plan()), its backend not open yet. */
+static struct ion_hvalve *valve_new(struct ion_host *h, const struct ion_valve *d)
 {
 	struct ion_hvalve *v = calloc(1, sizeof(*v));
 
@@ -71,9 +70,9 @@ static struct ion_hvalve *valve_new(struct ion_host *h, uint16_t type,
 		return NULL;
 	v->h = h;
 	v->idx = h->nr_valves;
-	v->desc.type = type;
-	v->desc.id = id;
-	v->ops = ops;
+	v->desc = *d;
+	v->type = ion_valve_type_find(d->type);
+	v->ops = v->type->ops;
 	v->fd = -1;
 	v->irq_fd = -1;
 	for (unsigned q = 0; q < ION_MAX_QUEUES; q++) {
@@ -107,34 +106,19 @@ static int copy_spec(struct ion_host *h, const struct ion_host_spec *spec)
 	return 0;
 }
 
-static int open_valves(struct ion_host *h, char *err, size_t errlen)
+/* One valve per planned descriptor, each opened by its type. */
+static int open_valves(struct ion_host *h, const struct ion_valve *d,
+		       unsigned nr, char *err, size_t errlen)
 {
-	const struct ion_host_spec *s = &h->spec;
-	struct ion_hvalve *v;
-	int rc;
+	for (unsigned i = 0; i < nr; i++) {
+		struct ion_hvalve *v = valve_new(h, &d[i]);
+		int rc;
 
-	for (unsigned i = 0; i < s->nr_blk; i++) {
-		v = valve_new(h, ION_VALVE_BLK, i, &ion_blk_ops);
 		if (!v)
 			return -ENOMEM;
-		rc = ion_blk_open(v, i, err, errlen);
+		rc = v->type->open(v, err, errlen);
 		if (rc)
 			return rc;
-	}
-	if (s->net) {
-		v = valve_new(h, ION_VALVE_NET, 0, &ion_net_ops);
-		if (!v)
-			return -ENOMEM;
-		rc = ion_net_open(v, err, errlen);
-		if (rc)
-			return rc;
-	}
-	if (s->input) {
-		v = valve_new(h, ION_VALVE_INPUT, 0, &ion_input_ops);
-		if (!v)
-			return -ENOMEM;
-		ion_input_config(&v->desc.config.input);
-		h->input = v;
 	}
 	return 0;
 }
@@ -201,16 +185,36 @@ static int create_queues(struct ion_host *h, char *err, size_t errlen)
 	return 0;
 }
 
-int ion_host_create(struct ion_host **out, const struct ion_host_spec *spec,
-		    char *err, size_t errlen)
+/* The spec's fields, then the layout: ion_host_check() and ion_host_create(). */
+static int plan(const struct ion_host_spec *spec, struct ion_valve *d,
+		unsigned *nr, char *err, size_t errlen)
 {
-	struct ion_host *h;
 	int rc;
 
-	*out = NULL;
 	if (err && errlen)
 		*err = 0;
 	rc = check_spec(spec, err, errlen);
+	return rc ? rc : ion_plan(spec, d, nr, err, errlen);
+}
+
+int ion_host_check(const struct ion_host_spec *spec, char *err, size_t errlen)
+{
+	struct ion_valve d[ION_MAX_VALVES];
+	unsigned nr;
+
+	return plan(spec, d, &nr, err, errlen);
+}
+
+int ion_host_create(struct ion_host **out, const struct ion_host_spec *spec,
+		    char *err, size_t errlen)
+{
+	struct ion_valve d[ION_MAX_VALVES];
+	struct ion_host *h;
+	unsigned nr;
+	int rc;
+
+	*out = NULL;
+	rc = plan(spec, d, &nr, err, errlen);
 	if (rc)
 		return rc;
 	h = calloc(1, sizeof(*h));
@@ -224,9 +228,7 @@ int ion_host_create(struct ion_host **out, const struct ion_host_spec *spec,
 		nc_errf(rc, err, errlen, "ion host: out of memory");
 		goto fail;
 	}
-	rc = open_valves(h, err, errlen);
-	if (!rc)
-		rc = ion_layout(h, err, errlen);
+	rc = open_valves(h, d, nr, err, errlen);
 	if (!rc)
 		rc = create_window(h, err, errlen);
 	if (rc)

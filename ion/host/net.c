@@ -53,15 +53,15 @@ out:
 	return rc;
 }
 
-int ion_net_open(struct ion_hvalve *v, char *err, size_t errlen)
+static int net_open(struct ion_hvalve *v, char *err, size_t errlen)
 {
 	const struct ion_host_spec *s = &v->h->spec;
 	struct ion_net_config *c = &v->desc.config.net;
 	struct ifreq ifr;
 
 	memcpy(c->mac, s->net_cfg.mac, sizeof(c->mac));
-	c->mtu = s->net_cfg.mtu ? s->net_cfg.mtu : ION_NET_DEFAULT_MTU;
-	c->buf_size = ION_NET_BUF;
+	c->mtu = s->net_cfg.mtu ? s->net_cfg.mtu : ION_HOST_NET_DEFAULT_MTU;
+	c->buf_size = ION_HOST_NET_BUF_SIZE;
 	c->flags = ION_NET_F_LINK_UP;
 	v->null = s->net_cfg.null;
 	if (v->null)
@@ -95,10 +95,10 @@ static int32_t net_check(const struct ion_hvalve *v, unsigned q,
 	if (s->flags || !ion_data_ok(v, s->data_off, s->len))
 		return -EINVAL;
 	if (s->opcode == ION_OP_NET_RX)
-		return s->len < c->mtu + (uint32_t)ION_ETH_VLAN_HLEN ? -EINVAL : 0;
+		return s->len < c->mtu + ION_HOST_ETH_VLAN_HLEN ? -EINVAL : 0;
 	if (s->len < ION_ETH_HLEN)
 		return -EINVAL;
-	return s->len > c->mtu + (uint32_t)ION_ETH_VLAN_HLEN ? -EMSGSIZE : 0;
+	return s->len > c->mtu + ION_HOST_ETH_VLAN_HLEN ? -EMSGSIZE : 0;
 }
 
 static void net_submit(struct ion_hq *q, uint32_t tag)
@@ -168,8 +168,32 @@ static void net_cancel(struct ion_hq *q)
 	}
 }
 
-const struct ion_valve_ops ion_net_ops = {
+static const struct ion_valve_ops net_ops = {
 	.submit = net_submit,
 	.complete = net_complete,
 	.cancel = net_cancel,
+};
+
+static unsigned net_count(const struct ion_host_spec *s)
+{
+	return s->net ? 1 : 0;
+}
+
+/* RX buffers, then TX buffers: one of each per ring entry. */
+static uint64_t net_data_size(const struct ion_host_spec *s, unsigned id)
+{
+	(void)s;
+	(void)id;
+	return 2ULL * ION_NET_ENTRIES * ION_HOST_NET_BUF_SIZE;
+}
+
+const struct ion_valve_type ion_net_type = {
+	.type = ION_VALVE_NET,
+	.name = ION_VALVE_NET_NAME,
+	.nr_queues = ION_NET_QUEUES,
+	.entries = ION_NET_ENTRIES,
+	.count = net_count,
+	.data_size = net_data_size,
+	.open = net_open,
+	.ops = &net_ops,
 };

@@ -268,8 +268,8 @@ int ion_service_pass(struct ion_host *h, bool wait, int timeout_ms)
 static void sync_disks(struct ion_host *h)
 {
 	for (unsigned i = 0; i < h->nr_valves; i++)
-		if (h->valves[i]->desc.type == ION_VALVE_BLK)
-			ion_blk_sync(h->valves[i]);
+		if (h->valves[i]->ops->sync)
+			h->valves[i]->ops->sync(h->valves[i]);
 }
 
 static void *service_thread(void *arg)

@@ -23,6 +23,22 @@
 
 #define ION_HOST_MAX_BLK	4
 
+/*
+ * The net valve's frame buffers and the MTU range they allow: a frame is
+ * the MTU plus up to 18 bytes of Ethernet and VLAN header, and must fit one
+ * buffer. The cell file's net.mtu takes the same range.
+ */
+#define ION_HOST_NET_BUF_SIZE	2048U
+#define ION_HOST_ETH_VLAN_HLEN	18U
+#define ION_HOST_NET_MIN_MTU	68U		/* IPv4's minimum */
+#define ION_HOST_NET_MAX_MTU	(ION_HOST_NET_BUF_SIZE - ION_HOST_ETH_VLAN_HLEN)
+#define ION_HOST_NET_DEFAULT_MTU 1500U
+_Static_assert(ION_HOST_NET_MAX_MTU + ION_HOST_ETH_VLAN_HLEN <= ION_HOST_NET_BUF_SIZE,
+	       "the largest frame must fit one net buffer");
+_Static_assert(ION_HOST_NET_MIN_MTU <= ION_HOST_NET_DEFAULT_MTU &&
+	       ION_HOST_NET_DEFAULT_MTU <= ION_HOST_NET_MAX_MTU,
+	       "the default MTU is in range");
+
 struct ion_host;
 
 struct ion_host_spec {
@@ -42,7 +58,7 @@ struct ion_host_spec {
 	struct {
 		const char *tap;	/* existing tap to attach; NULL: create one */
 		uint8_t mac[6];		/* the guest's MAC */
-		uint16_t mtu;		/* 0: 1500 */
+		uint16_t mtu;		/* 0: 1500; else ION_HOST_NET_MIN_MTU..MAX */
 		bool null;		/* no tap: TX is dropped, RX never fills */
 	} net_cfg;
 	bool input;
@@ -57,6 +73,15 @@ struct ion_valve_stats {
 	uint64_t interrupts;	/* irq eventfd writes */
 	uint64_t errors;	/* requests completed with an error status */
 };
+
+/*
+ * What `nipcell-vmm check` runs, and ion_host_create() runs first: the spec's
+ * fields, then the window layout (-ENOSPC "ion window 16 MiB too small for
+ * 4 block valves, net, input: needs 17.1 MiB"), with the same code as
+ * ion_host_create() but without opening a file, a tap or a memfd. Returns 0
+ * or -errno with a message in err.
+ */
+int ion_host_check(const struct ion_host_spec *spec, char *err, size_t errlen);
 
 /*
  * Opens the backends, creates the memfd window, lays it out and seeds the
@@ -74,6 +99,11 @@ int ion_host_memfd(struct ion_host *h);
 unsigned ion_host_nr_valves(struct ion_host *h);
 /* The seeded descriptor: a host-private copy, not the guest-writable one. */
 const struct ion_valve *ion_host_valve(struct ion_host *h, unsigned v);
+/*
+ * The name of valve type type in the host's table of valve types ("blk",
+ * "net", "input"), or NULL for a type this host does not have.
+ */
+const char *ion_host_valve_type_name(uint16_t type);
 /* Name of the tap the net valve uses (created or attached), or NULL. */
 const char *ion_host_tap_name(struct ion_host *h);
 

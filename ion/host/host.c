@@ -332,10 +332,15 @@ int ion_host_irq_fd(struct ion_host *h, unsigned v)
 int ion_host_stats(struct ion_host *h, unsigned v, struct ion_valve_stats *st)
 {
 	const struct ion_valve_stats *s;
+	struct ion_hvalve *hv;
 
 	if (v >= h->nr_valves)
 		return -EINVAL;
-	s = &h->valves[v]->st;
+	hv = h->valves[v];
+	s = &hv->st;
+	/* The host's own record; the window's status word is the guest's too. */
+	st->broken = __atomic_load_n(&hv->broken, __ATOMIC_ACQUIRE);
+	st->error = st->broken ? __atomic_load_n(&hv->error, __ATOMIC_RELAXED) : 0;
 	st->requests = __atomic_load_n(&s->requests, __ATOMIC_RELAXED);
 	st->bytes = __atomic_load_n(&s->bytes, __ATOMIC_RELAXED);
 	st->doorbells = __atomic_load_n(&s->doorbells, __ATOMIC_RELAXED);

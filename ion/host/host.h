@@ -128,7 +128,8 @@ struct ion_hvalve {
 	const struct ion_valve_ops *ops;	/* type->ops */
 	struct ion_hq q[ION_MAX_QUEUES];
 	int irq_fd;
-	bool broken;
+	bool broken;			/* atomic: others read it (stats) */
+	uint32_t error;			/* ION_ERR_*, set before broken */
 	bool posted;			/* a CQ entry since the last notify */
 	struct ion_valve_stats st;	/* single writer, see ion_stat_add() */
 	int fd;				/* backend fd or -1 */

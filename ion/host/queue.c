@@ -52,7 +52,8 @@ void ion_valve_break(struct ion_hvalve *v, uint32_t error)
 
 	if (v->broken)
 		return;
-	v->broken = true;
+	__atomic_store_n(&v->error, error, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->broken, true, __ATOMIC_RELEASE);
 	ion_stat_add(&v->st.errors, 1);
 	__atomic_store_n(&g->error, error, __ATOMIC_RELAXED);
 	__atomic_store_n(&g->status, ION_VALVE_S_BROKEN, __ATOMIC_RELEASE);

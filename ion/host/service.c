@@ -370,7 +370,8 @@ int ion_host_reset(struct ion_host *h)
 		struct ion_hvalve *v = h->valves[i];
 
 		pthread_mutex_lock(&v->lock);
-		v->broken = false;
+		__atomic_store_n(&v->broken, false, __ATOMIC_RELEASE);
+		v->error = ION_ERR_NONE;
 		v->posted = false;
 		for (unsigned q = 0; q < v->desc.nr_queues; q++)
 			ion_queue_reset(&v->q[q]);

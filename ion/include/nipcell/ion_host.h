@@ -72,6 +72,13 @@ struct ion_valve_stats {
 	uint64_t doorbells;	/* doorbell eventfd wake-ups */
 	uint64_t interrupts;	/* irq eventfd writes */
 	uint64_t errors;	/* requests completed with an error status */
+	/*
+	 * From the host's own state, never from the guest-writable window:
+	 * the host broke the valve (and stopped serving it), and why
+	 * (ION_ERR_*; ION_ERR_NONE while it is not broken).
+	 */
+	bool broken;
+	uint32_t error;
 };
 
 /*

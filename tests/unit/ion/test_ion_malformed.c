@@ -170,6 +170,7 @@ END_TEST
 
 START_TEST(sq_prod_jumps)
 {
+	struct ion_valve_stats st;
 	struct ion_cqe c;
 
 	/* past the ring: more entries than it holds */
@@ -177,6 +178,12 @@ START_TEST(sq_prod_jumps)
 	ck_assert_int_eq(ion_host_poll(h, 0), 0);
 	ck_assert_uint_eq(vstatus(0), ION_VALVE_S_BROKEN);
 	ck_assert_uint_eq(verror(0), ION_ERR_SQ_INDEX);
+	/* the host's own record says so too, even once the guest wipes the window's */
+	((struct ion_header *)ion_host_window(h))->valves[0].status = 0;
+	((struct ion_header *)ion_host_window(h))->valves[0].error = 0;
+	ck_assert_int_eq(ion_host_stats(h, 0, &st), 0);
+	ck_assert_int_eq(st.broken, 1);
+	ck_assert_uint_eq(st.error, ION_ERR_SQ_INDEX);
 	ck_assert_int_eq(sim_reap(&bq, &c), 0);
 	ck_assert_uint_eq(bq.sq->cons, 0);
 	/* a broken valve stays broken and silent; the others go on */
@@ -188,9 +195,35 @@ START_TEST(sq_prod_jumps)
 	/* reset repairs it */
 	ck_assert_int_eq(ion_host_reset(h), 0);
 	ck_assert_uint_eq(vstatus(0), 0);
+	ck_assert_int_eq(ion_host_stats(h, 0, &st), 0);
+	ck_assert_int_eq(st.broken, 0);
+	ck_assert_uint_eq(st.error, ION_ERR_NONE);
 	ck_assert_int_eq(sim_queue(&g, 0, 0, -1, -1, &bq), 0);
 	ck_assert_int_eq(status_of(&bq, (struct ion_sqe){ .opcode = ION_OP_BLK_FLUSH,
 			 .id = 3 }), 0);
+}
+END_TEST
+
+/* Statistics come from the host's state, not from the guest-writable window. */
+START_TEST(guest_written_status_is_not_stats)
+{
+	struct ion_header *hd = ion_host_window(h);
+	struct ion_valve_stats st;
+
+	hd->valves[0].status = ION_VALVE_S_BROKEN;
+	hd->valves[0].error = ION_ERR_LAYOUT;
+	hd->valves[1].status = ~0U;
+	ck_assert_int_eq(ion_host_stats(h, 0, &st), 0);
+	ck_assert_int_eq(st.broken, 0);
+	ck_assert_uint_eq(st.error, ION_ERR_NONE);
+	ck_assert_int_eq(ion_host_stats(h, 1, &st), 0);
+	ck_assert_int_eq(st.broken, 0);
+	/* and the valve is served as before */
+	ck_assert_int_eq(status_of(&bq, (struct ion_sqe){ .opcode = ION_OP_BLK_FLUSH,
+			 .id = 7 }), 0);
+	ck_assert_int_eq(ion_host_stats(h, 0, &st), 0);
+	ck_assert_int_eq(st.broken, 0);
+	ck_assert_uint_eq(st.requests, 1);
 }
 END_TEST
 
@@ -311,6 +344,7 @@ int main(void)
 	tcase_add_test(tc, bad_net_requests);
 	tcase_add_test(tc, ring_of_duplicates);
 	tcase_add_test(tc, sq_prod_jumps);
+	tcase_add_test(tc, guest_written_status_is_not_stats);
 	tcase_add_test(tc, sq_prod_backwards);
 	tcase_add_test(tc, cq_cons_jumps);
 	tcase_add_test(tc, layout_altered);

@@ -188,7 +188,7 @@ void ion_seed(struct ion_host *h);
 void ion_queue_bind(struct ion_host *h, struct ion_hq *q);
 
 /* queue.c: the ring side of every valve */
-void ion_queue_service(struct ion_hq *q);
+bool ion_queue_service(struct ion_hq *q);
 void ion_queue_post(struct ion_hq *q, uint32_t tag, int32_t status,
 		    uint32_t len);
 bool ion_queue_cq_refresh(struct ion_hq *q);

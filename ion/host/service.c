@@ -203,23 +203,29 @@ static void begin_stop(struct ion_host *h)
 	}
 }
 
-static void service_valve(struct ion_hvalve *v)
+/* Serves each queue of v once; true when one stopped at its per-pass cap. */
+static bool service_valve(struct ion_hvalve *v)
 {
+	bool more = false;
+
 	if (v->broken || !ion_valve_layout_ok(v))
-		return;
+		return false;
 	for (unsigned q = 0; q < v->desc.nr_queues && !v->broken; q++)
-		ion_queue_service(&v->q[q]);
+		more |= ion_queue_service(&v->q[q]);
+	return more;
 }
 
 /*
  * Reaps finished I/O, takes new requests (unless stopping), notifies; what
- * it queued is left for the caller to submit.
+ * it queued is left for the caller to submit. Returns a negative errno, or
+ * the number of valves with SQ entries left over by the per-queue cap: the
+ * caller must not sleep before the next pass then.
  */
 static int service_pass(struct ion_host *h, bool wait, int timeout_ms)
 {
 	struct io_uring_cqe *cqe;
 	unsigned head, n = 0;
-	int rc;
+	int rc, more = 0;
 
 	if (wait && h->inflight_io) {
 		struct __kernel_timespec ts = {
@@ -241,18 +247,19 @@ static int service_pass(struct ion_host *h, bool wait, int timeout_ms)
 		struct ion_hvalve *v = h->valves[i];
 
 		if (v == h->input) {
+			/* Held for one capped pass at most: injection waits little. */
 			pthread_mutex_lock(&v->lock);
 			if (!h->stopping)
-				service_valve(v);
+				more += service_valve(v);
 			ion_valve_notify(v);
 			pthread_mutex_unlock(&v->lock);
 			continue;
 		}
 		if (!h->stopping)
-			service_valve(v);
+			more += service_valve(v);
 		ion_valve_notify(v);
 	}
-	return 0;
+	return more;
 }
 
 /* One service pass, and submit what it queued. */
@@ -260,7 +267,7 @@ int ion_service_pass(struct ion_host *h, bool wait, int timeout_ms)
 {
 	int rc = service_pass(h, wait, timeout_ms);
 
-	if (!rc)
+	if (rc >= 0)
 		rc = io_uring_submit(&h->ring);
 	return rc < 0 ? rc : 0;
 }
@@ -279,17 +286,27 @@ static void *service_thread(void *arg)
 
 	arm_all(h);
 	for (;;) {
+		bool more;
+
 		if (!h->stopping && __atomic_load_n(&h->stop_req, __ATOMIC_ACQUIRE))
 			begin_stop(h);
 		rc = service_pass(h, false, 0);
 		if (rc < 0)
 			break;
+		more = rc > 0;
 		if (h->stopping && !h->inflight_io) {
 			rc = io_uring_submit(&h->ring);
 			break;
 		}
-		/* One syscall submits this pass's work and waits for the next. */
-		rc = io_uring_submit_and_wait(&h->ring, 1);
+		/*
+		 * One syscall submits this pass's work and waits for the next;
+		 * a queue left over by its cap means no waiting: every valve is
+		 * served again at once.
+		 */
+		if (more)
+			rc = io_uring_submit(&h->ring);
+		else
+			rc = io_uring_submit_and_wait(&h->ring, 1);
 		if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
 			break;
 	}

@@ -24,6 +24,56 @@
 
 static const char zeroes[ION_ZERO_CHUNK] __attribute__((aligned(4096)));
 
+/*
+ * Locks the image as QEMU does, with an open-file-description lock on the
+ * whole file: shared for a read-only valve, exclusive for a writable one,
+ * so two cells (or a cell and a tool that locks alike) never write one
+ * image at once. The lock goes with the fd. Two valves of the same cell on
+ * one image conflict too, unless both are read-only.
+ */
+static int blk_lock(struct ion_hvalve *v, const char *path, char *err,
+		    size_t errlen)
+{
+	struct flock fl = {
+		.l_type = v->ro ? F_RDLCK : F_WRLCK,
+		.l_whence = SEEK_SET,
+	};
+	struct stat st, o;
+
+	if (fcntl(v->fd, F_OFD_SETLK, &fl) == 0)
+		return 0;
+	if (errno != EAGAIN && errno != EACCES)
+		return nc_errf(-errno, err, errlen, "blk[%u] %s: locking: %s",
+			       v->desc.id, path, strerror(errno));
+	if (fstat(v->fd, &st) == 0)
+		for (unsigned i = 0; i < v->idx; i++) {
+			const struct ion_hvalve *w = v->h->valves[i];
+
+			if (w->desc.type == ION_VALVE_BLK && w->fd >= 0 &&
+			    fstat(w->fd, &o) == 0 && o.st_dev == st.st_dev &&
+			    o.st_ino == st.st_ino)
+				return nc_errf(-EBUSY, err, errlen,
+					       "blk[%u] %s: the same image as blk[%u], and not both read-only",
+					       v->desc.id, path, w->desc.id);
+		}
+	return nc_errf(-EBUSY, err, errlen,
+		       "blk[%u] %s: locked by another process (is another cell or tool using it?)",
+		       v->desc.id, path);
+}
+
+/*
+ * Drops the lock before the fd is closed: the io_uring's file table holds
+ * the open file description (and with it the lock) until the kernel has
+ * torn the ring down, which it does asynchronously after close.
+ */
+static void blk_release(struct ion_hvalve *v)
+{
+	struct flock fl = { .l_type = F_UNLCK, .l_whence = SEEK_SET };
+
+	if (v->fd >= 0)
+		fcntl(v->fd, F_OFD_SETLK, &fl);
+}
+
 static int blk_open(struct ion_hvalve *v, char *err, size_t errlen)
 {
 	unsigned i = v->desc.id;
@@ -33,7 +83,7 @@ static int blk_open(struct ion_hvalve *v, char *err, size_t errlen)
 	uint32_t lbs = s->blk[i].direct ? 4096 : ION_BLK_SECTOR;
 	uint64_t bytes;
 	struct stat st;
-	int flags;
+	int flags, rc;
 
 	v->ro = s->blk[i].readonly;
 	v->direct = s->blk[i].direct;
@@ -52,6 +102,9 @@ static int blk_open(struct ion_hvalve *v, char *err, size_t errlen)
 		if (fstat(v->fd, &st) < 0)
 			return nc_errf(-errno, err, errlen, "blk[%u] %s: %s", i,
 					path, strerror(errno));
+		rc = blk_lock(v, path, err, errlen);
+		if (rc)
+			return rc;
 		if (S_ISREG(st.st_mode)) {
 			bytes = st.st_size;
 		} else if (S_ISBLK(st.st_mode)) {
@@ -237,6 +290,7 @@ static const struct ion_valve_ops blk_ops = {
 	.submit = blk_submit,
 	.complete = blk_complete,
 	.sync = blk_sync,
+	.release = blk_release,
 };
 
 static unsigned blk_count(const struct ion_host_spec *s)

@@ -254,6 +254,9 @@ void ion_host_destroy(struct ion_host *h)
 		return;
 	if (h->running)
 		ion_host_stop(h);
+	for (unsigned i = 0; i < h->nr_valves; i++)
+		if (h->valves[i]->ops->release)
+			h->valves[i]->ops->release(h->valves[i]);
 	if (h->ring_ok)
 		io_uring_queue_exit(&h->ring);
 	for (unsigned i = 0; i < h->nr_valves; i++) {

@@ -90,6 +90,8 @@ struct ion_valve_ops {
 	void (*cancel)(struct ion_hq *q);
 	/* Host stop: make what was acknowledged durable (optional). */
 	void (*sync)(struct ion_hvalve *v);
+	/* Destroy, before the backend fd is closed (optional). */
+	void (*release)(struct ion_hvalve *v);
 	/* true: the queue's CQ is not a completion ring (input events). */
 	bool no_completions;
 };

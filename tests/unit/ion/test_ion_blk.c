@@ -366,6 +366,55 @@ START_TEST(guest_thread_real_file)
 }
 END_TEST
 
+/* ion_host_create() on spec fails with -EBUSY and a message containing want. */
+static void create_busy(const struct ion_host_spec *s, const char *want)
+{
+	struct ion_host *h2 = (void *)1;
+	char err[512] = "";
+
+	ck_assert_int_eq(ion_host_create(&h2, s, err, sizeof(err)), -EBUSY);
+	ck_assert_ptr_null(h2);
+	ck_assert_msg(strstr(err, want), "error \"%s\" lacks \"%s\"", err, want);
+}
+
+/* Images are locked (OFD locks): shared read-only, exclusive read-write. */
+START_TEST(image_locks)
+{
+	struct ion_host_spec rw = default_spec(img), ro = default_spec(img);
+	struct ion_host *a, *b;
+	char want[512];
+
+	ro.blk[0].readonly = true;
+	snprintf(want, sizeof(want),
+		 "blk[0] %s: locked by another process (is another cell or tool using it?)",
+		 img);
+	/* rw + rw: refused until the first host is gone */
+	a = create_ok(&rw);
+	create_busy(&rw, want);
+	create_busy(&ro, want);		/* rw + ro */
+	ion_host_destroy(a);
+	b = create_ok(&rw);
+	ion_host_destroy(b);
+	/* ro + ro: both; ro + rw: refused */
+	a = create_ok(&ro);
+	b = create_ok(&ro);
+	create_busy(&rw, want);
+	ion_host_destroy(a);
+	create_busy(&rw, want);		/* b still holds it */
+	ion_host_destroy(b);
+	b = create_ok(&rw);
+	ion_host_destroy(b);
+	/* one cell with the image twice, writable: refused, with its own words */
+	rw.nr_blk = 2;
+	rw.blk[1].path = img;
+	create_busy(&rw, "blk[1] ");
+	create_busy(&rw, ": the same image as blk[0], and not both read-only");
+	ro.nr_blk = 2;
+	ro.blk[1] = ro.blk[0];
+	ion_host_destroy(create_ok(&ro));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ion_blk");
@@ -379,6 +428,7 @@ int main(void)
 	tcase_add_test(tc, direct_io);
 	tcase_add_test(tc, stop_completes_inflight);
 	tcase_add_test(tc, guest_thread_real_file);
+	tcase_add_test(tc, image_locks);
 	suite_add_tcase(s, tc);
 	return nc_check_run(s);
 }

@@ -255,11 +255,13 @@ START_TEST(window_too_small)
 	s = default_spec(img0);
 	s.size = ION_MIN_SIZE;
 	create_fails(&s, -ENOSPC, "ion window 1 MiB too small for 1 block valve");
-	/* the same cell fits once the window grows */
+	/* the same cell fits once the window grows (one image: read-only) */
 	s.size = 32 << 20;
 	s.nr_blk = 4;
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < 4; i++) {
 		s.blk[i].path = img0;
+		s.blk[i].readonly = true;
+	}
 	ion_host_destroy(create_ok(&s));
 	/* an image smaller than a block */
 	s = default_spec(img0);

@@ -182,6 +182,10 @@ static int create_queues(struct ion_host *h, char *err, size_t errlen)
 	if (h->ctl_fd < 0)
 		return nc_errf(-errno, err, errlen, "ion control eventfd: %s",
 				strerror(errno));
+	h->fail_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (h->fail_fd < 0)
+		return nc_errf(-errno, err, errlen, "ion failure eventfd: %s",
+				strerror(errno));
 	return 0;
 }
 
@@ -222,6 +226,7 @@ int ion_host_create(struct ion_host **out, const struct ion_host_spec *spec,
 		return nc_errf(-ENOMEM, err, errlen, "ion host: out of memory");
 	h->memfd = -1;
 	h->ctl_fd = -1;
+	h->fail_fd = -1;
 	h->size = spec->size;
 	rc = copy_spec(h, spec);
 	if (rc) {
@@ -276,6 +281,8 @@ void ion_host_destroy(struct ion_host *h)
 	}
 	if (h->ctl_fd >= 0)
 		close(h->ctl_fd);
+	if (h->fail_fd >= 0)
+		close(h->fail_fd);
 	if (h->win)
 		munmap((char *)h->win - ION_GUARD, h->size + 2 * ION_GUARD);
 	if (h->memfd >= 0)
@@ -323,6 +330,16 @@ int ion_host_doorbell_fd(struct ion_host *h, unsigned v, unsigned q)
 	if (v >= h->nr_valves || q >= h->valves[v]->desc.nr_queues)
 		return -EINVAL;
 	return h->valves[v]->q[q].doorbell_fd;
+}
+
+int ion_host_fail_fd(struct ion_host *h)
+{
+	return h->fail_fd;
+}
+
+int ion_host_thread_error(struct ion_host *h)
+{
+	return __atomic_load_n(&h->thread_err, __ATOMIC_ACQUIRE);
 }
 
 int ion_host_irq_fd(struct ion_host *h, unsigned v)

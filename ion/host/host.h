@@ -165,7 +165,8 @@ struct ion_host {
 	bool running;
 	int stop_req;			/* atomic: ion_host_stop() asked */
 	bool stopping;
-	int thread_err;
+	int thread_err;			/* atomic: the thread's -errno */
+	int fail_fd;			/* eventfd: the thread died on its own */
 	int nr_files;
 	int files[1 + ION_MAX_VALVES * (ION_MAX_QUEUES + 1)];
 };

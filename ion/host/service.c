@@ -279,6 +279,30 @@ static void sync_disks(struct ion_host *h)
 			h->valves[i]->ops->sync(h->valves[i]);
 }
 
+/*
+ * The thread ended with rc on its own: nothing serves the valves any more.
+ * Every valve is marked broken (with an interrupt) and host_state becomes
+ * STOPPING, so the guest sees it; the VMM learns it from fail_fd.
+ */
+static void thread_failed(struct ion_host *h, int rc)
+{
+	struct ion_header *hdr = h->win;
+	uint64_t one = 1;
+
+	h->stopping = true;
+	__atomic_store_n(&hdr->host_state, ION_HOST_STOPPING, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < h->nr_valves; i++) {
+		struct ion_hvalve *v = h->valves[i];
+
+		pthread_mutex_lock(&v->lock);
+		ion_valve_break(v, ION_ERR_HOST);
+		pthread_mutex_unlock(&v->lock);
+	}
+	__atomic_store_n(&h->thread_err, rc, __ATOMIC_RELEASE);
+	if (write(h->fail_fd, &one, sizeof(one)) != sizeof(one))
+		return;	/* a full counter is readable already */
+}
+
 static void *service_thread(void *arg)
 {
 	struct ion_host *h = arg;
@@ -290,6 +314,10 @@ static void *service_thread(void *arg)
 
 		if (!h->stopping && __atomic_load_n(&h->stop_req, __ATOMIC_ACQUIRE))
 			begin_stop(h);
+		if (h->spec.fail_thread) {
+			rc = h->spec.fail_thread;	/* test only */
+			break;
+		}
 		rc = service_pass(h, false, 0);
 		if (rc < 0)
 			break;
@@ -307,10 +335,14 @@ static void *service_thread(void *arg)
 			rc = io_uring_submit(&h->ring);
 		else
 			rc = io_uring_submit_and_wait(&h->ring, 1);
-		if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
+		/* -EBUSY: completions overflowed; the next pass reaps them. */
+		if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY)
 			break;
 	}
-	h->thread_err = rc < 0 ? rc : 0;
+	if (rc < 0 && !__atomic_load_n(&h->stop_req, __ATOMIC_ACQUIRE))
+		thread_failed(h, rc);
+	else
+		__atomic_store_n(&h->thread_err, rc < 0 ? rc : 0, __ATOMIC_RELEASE);
 	sync_disks(h);
 	return NULL;
 }

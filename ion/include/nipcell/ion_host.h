@@ -64,6 +64,8 @@ struct ion_host_spec {
 	bool input;
 	bool corrupt_magic;	/* test only: seed a wrong magic */
 	uint32_t ring_start;	/* test only: first index of every ring */
+	int fail_thread;	/* test only: -errno the service thread's
+				 * first pass fails with (see ion_host_fail_fd()) */
 };
 
 struct ion_valve_stats {
@@ -127,6 +129,19 @@ int ion_host_start(struct ion_host *h);
  * -ECANCELED), every writable disk is fdatasync'ed, the thread is joined.
  */
 int ion_host_stop(struct ion_host *h);
+
+/*
+ * For the VMM's main wait loop (poll it next to its stop eventfd): an
+ * eventfd that becomes readable when the service thread exited on its own,
+ * with an error (an io_uring failure), not through ion_host_stop(). By then
+ * every valve is broken (ION_ERR_HOST) and host_state is ION_HOST_STOPPING,
+ * so the guest sees it; guest I/O is no longer served, and the VMM should
+ * stop the cell, report ion_host_thread_error() and exit with an error.
+ * ion_host_stop() still joins the thread and syncs the disks.
+ */
+int ion_host_fail_fd(struct ion_host *h);
+/* The service thread's -errno once it ended with an error, else 0. */
+int ion_host_thread_error(struct ion_host *h);
 
 /*
  * Without the thread (tests, fuzzing; never after ion_host_start()): one

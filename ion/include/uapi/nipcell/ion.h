@@ -129,6 +129,7 @@
 #define ION_ERR_SQ_INDEX	1		/* SQ prod jumped backwards or past the ring */
 #define ION_ERR_CQ_INDEX	2		/* CQ cons jumped backwards or past prod */
 #define ION_ERR_LAYOUT		3		/* ring geometry in the window was altered */
+#define ION_ERR_HOST		4		/* the host's service failed; nothing is served */
 
 /*
  * Opcodes (ion_sqe.opcode). The block read/write and net TX/RX numbers are

@@ -239,6 +239,21 @@ static void blk_submit(struct ion_hq *q, uint32_t tag)
 		blk_issue(q, tag);
 }
 
+/*
+ * A zero fill writes up to 4 GiB in 64 KiB pieces; once the host stops it
+ * is not continued: it completes with -ECANCELED (it was never
+ * acknowledged, so nothing the guest was promised is lost). True when so.
+ */
+static bool zero_fill_stopped(struct ion_hq *q, uint32_t tag)
+{
+	struct ion_req *r = &q->reqs[tag];
+
+	if (!r->zero_fill || !q->v->h->stopping)
+		return false;
+	ion_queue_post(q, tag, -ECANCELED, r->done);
+	return true;
+}
+
 static void blk_complete(struct ion_hq *q, uint32_t tag, int res)
 {
 	struct ion_req *r = &q->reqs[tag];
@@ -248,6 +263,8 @@ static void blk_complete(struct ion_hq *q, uint32_t tag, int res)
 		if (s->opcode == ION_OP_BLK_WRITE_ZEROES && !r->zero_fill &&
 		    (res == -EOPNOTSUPP || res == -EINVAL)) {
 			r->zero_fill = true;
+			if (zero_fill_stopped(q, tag))
+				return;
 			blk_issue(q, tag);
 			return;
 		}
@@ -274,10 +291,10 @@ static void blk_complete(struct ion_hq *q, uint32_t tag, int res)
 		return;
 	}
 	r->done += res;
-	if (r->done < s->len)
-		blk_issue(q, tag);
-	else
+	if (r->done >= s->len)
 		ion_queue_post(q, tag, 0, s->len);
+	else if (!zero_fill_stopped(q, tag))
+		blk_issue(q, tag);
 }
 
 static void blk_sync(struct ion_hvalve *v)

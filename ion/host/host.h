@@ -165,6 +165,8 @@ struct ion_host {
 	bool running;
 	int stop_req;			/* atomic: ion_host_stop() asked */
 	bool stopping;
+	int64_t stop_ms;		/* CLOCK_MONOTONIC when stopping began */
+	bool cancelled;			/* in-flight I/O was asked to cancel */
 	int thread_err;			/* atomic: the thread's -errno */
 	int fail_fd;			/* eventfd: the thread died on its own */
 	int nr_files;

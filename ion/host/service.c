@@ -11,11 +11,28 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host.h"
 
 #define ION_URING_SQ		256
+/*
+ * A stop is bounded: backend I/O still in flight this long after the stop
+ * began is cancelled (IORING_OP_ASYNC_CANCEL), and the host waits no longer
+ * than ION_STOP_LIMIT_MS for it before it syncs the disks and returns.
+ */
+#define ION_STOP_GRACE_MS	250
+#define ION_STOP_LIMIT_MS	2000
+#define ION_STOP_TICK_MS	50	/* how often a stopping thread looks */
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
 
 static unsigned pow2_up(unsigned x)
 {
@@ -193,6 +210,8 @@ static void begin_stop(struct ion_host *h)
 	struct ion_header *hdr = h->win;
 
 	h->stopping = true;
+	h->stop_ms = mono_ms();
+	h->cancelled = false;
 	__atomic_store_n(&hdr->host_state, ION_HOST_STOPPING, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < h->nr_valves; i++) {
 		struct ion_hvalve *v = h->valves[i];
@@ -201,6 +220,44 @@ static void begin_stop(struct ion_host *h)
 			if (v->ops->cancel)
 				v->ops->cancel(&v->q[q]);
 	}
+}
+
+/* Asks the kernel to cancel the backend operation of every busy request. */
+static void cancel_inflight(struct ion_host *h)
+{
+	for (unsigned i = 0; i < h->nr_valves; i++) {
+		struct ion_hvalve *v = h->valves[i];
+
+		if (v->fd < 0)
+			continue;
+		for (unsigned q = 0; q < v->desc.nr_queues; q++)
+			for (uint32_t t = 0; t < v->q[q].entries; t++) {
+				struct io_uring_sqe *sqe;
+
+				if (!v->q[q].reqs[t].busy)
+					continue;
+				sqe = ion_get_sqe(h);
+				io_uring_prep_cancel64(sqe, ion_ud(ION_UD_IO, i, q, t), 0);
+				sqe->user_data = ion_ud(ION_UD_CANCEL, i, q, t);
+			}
+	}
+}
+
+/*
+ * While stopping: after the grace period, cancel what is still in flight.
+ * Returns -ETIMEDOUT once the stop took ION_STOP_LIMIT_MS, else 0.
+ */
+static int stop_tick(struct ion_host *h)
+{
+	int64_t spent = mono_ms() - h->stop_ms;
+
+	if (!h->inflight_io)
+		return 0;
+	if (!h->cancelled && spent >= ION_STOP_GRACE_MS) {
+		h->cancelled = true;
+		cancel_inflight(h);
+	}
+	return spent >= ION_STOP_LIMIT_MS ? -ETIMEDOUT : 0;
 }
 
 /* Serves each queue of v once; true when one stopped at its per-pass cap. */
@@ -326,6 +383,22 @@ static void *service_thread(void *arg)
 			rc = io_uring_submit(&h->ring);
 			break;
 		}
+		if (h->stopping) {
+			struct __kernel_timespec ts = {
+				.tv_nsec = ION_STOP_TICK_MS * 1000000L,
+			};
+			struct io_uring_cqe *cqe;
+
+			rc = stop_tick(h);
+			if (rc < 0)
+				break;	/* given up on it: sync and return */
+			rc = io_uring_submit_and_wait_timeout(&h->ring, &cqe, 1,
+							      &ts, NULL);
+			if (rc < 0 && rc != -ETIME && rc != -EINTR &&
+			    rc != -EAGAIN && rc != -EBUSY)
+				break;
+			continue;
+		}
 		/*
 		 * One syscall submits this pass's work and waits for the next;
 		 * a queue left over by its cap means no waiting: every valve is
@@ -372,12 +445,10 @@ int ion_host_stop(struct ion_host *h)
 	uint64_t one = 1;
 
 	if (!h->running) {
-		int tries = 30;
-
 		if (!h->stopping)
 			begin_stop(h);
-		while (h->inflight_io && tries-- &&
-		       ion_service_pass(h, true, 1000) == 0)
+		while (h->inflight_io && !stop_tick(h) &&
+		       ion_service_pass(h, true, ION_STOP_TICK_MS) == 0)
 			;
 		sync_disks(h);
 		return h->inflight_io ? -ETIMEDOUT : 0;
@@ -410,7 +481,7 @@ int ion_host_reset(struct ion_host *h)
 		return -EBUSY;
 	if (!h->stopping)
 		begin_stop(h);
-	while (h->inflight_io && tries--)
+	while (h->inflight_io && tries-- && !stop_tick(h))
 		if (ion_service_pass(h, true, 100) < 0)
 			break;
 	if (h->inflight_io)

@@ -124,9 +124,14 @@ int ion_host_irq_fd(struct ion_host *h, unsigned v);
 /* Starts the service thread (one thread, one io_uring, sleeps when idle). */
 int ion_host_start(struct ion_host *h);
 /*
- * Graceful stop: host_state becomes ION_HOST_STOPPING, no new request is
- * taken, in-flight I/O completes (pending net RX buffers complete with
- * -ECANCELED), every writable disk is fdatasync'ed, the thread is joined.
+ * Graceful and bounded stop: host_state becomes ION_HOST_STOPPING, no new
+ * request is taken, in-flight I/O completes (pending net RX buffers complete
+ * with -ECANCELED; a write-zeroes being zero-filled is not continued and
+ * completes with -ECANCELED), what is still in flight after 250 ms is
+ * cancelled, every writable disk is fdatasync'ed, the thread is joined.
+ * Returns within about 2 s plus the fdatasync: -ETIMEDOUT when I/O was
+ * still in flight then, the thread's error if it died (see
+ * ion_host_fail_fd()), else 0.
  */
 int ion_host_stop(struct ion_host *h);
 

@@ -7,6 +7,12 @@
  * ring's worth of entries per queue per pass and then serves every valve
  * again. Every wait here is bounded (and the test case has a timeout), so
  * a host that stays inside one queue fails instead of hanging.
+ *
+ * The *_capped_per_pass tests check the cap pass by pass in poll mode (the
+ * test thread is the host): without it one pass takes thousands of entries.
+ * The *_do_not_starve tests show the effect through the running service
+ * thread; whether a host without the cap gets stuck there depends on both
+ * threads really running at once, which a loaded machine does not promise.
  */
 #include "../nc_check.h"
 #include <errno.h>
@@ -174,6 +180,59 @@ static void others_still_served(struct hammer *hm)
 	ck_assert_uint_gt(hm->pushed, 4 * hm->q.entries);
 }
 
+/*
+ * The cap itself, pass by pass (ion_host_poll() is one pass): while the
+ * guest hammers a queue, no pass takes more than a ring's worth from it.
+ */
+static void passes_are_capped(struct hammer *hm, unsigned v)
+{
+	struct ion_valve_stats a, b;
+	uint32_t start = hm->q.sq_prod;
+	uint64_t most = 0;
+	int64_t end;
+	pthread_t t;
+
+	on_cpu(0);
+	ck_assert_int_eq(pthread_create(&t, NULL, hammer_thread, hm), 0);
+	/* once it has begun: 300 ms of passes */
+	for (int i = 0; i < 1000 && __atomic_load_n(&hm->q.sq->prod, __ATOMIC_ACQUIRE) == start; i++)
+		usleep(1000);
+	end = now_ms() + 300;
+	while (now_ms() < end) {
+		ion_host_stats(h, v, &a);
+		ck_assert_int_ge(ion_host_poll(h, 0), 0);
+		ion_host_stats(h, v, &b);
+		if (b.requests - a.requests > most)
+			most = b.requests - a.requests;
+	}
+	__atomic_store_n(&hm->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	ck_assert_uint_eq(b.broken, 0);
+	ck_assert_uint_gt(b.requests, 4 * hm->q.entries);
+	ck_assert_msg(most <= hm->q.entries, "one pass took %llu entries from a ring of %u",
+		      (unsigned long long)most, hm->q.entries);
+}
+
+START_TEST(bad_requests_capped_per_pass)
+{
+	static struct hammer hm;
+
+	ck_assert_int_eq(sim_queue(&g, V_BLK0, 0, ion_host_doorbell_fd(h, V_BLK0, 0),
+				   -1, &hm.q), 0);
+	passes_are_capped(&hm, V_BLK0);
+}
+END_TEST
+
+START_TEST(input_sq_capped_per_pass)
+{
+	static struct hammer hm = { .input = true };
+
+	ck_assert_int_eq(sim_queue(&g, V_INPUT, 0, ion_host_doorbell_fd(h, V_INPUT, 0),
+				   -1, &hm.q), 0);
+	passes_are_capped(&hm, V_INPUT);
+}
+END_TEST
+
 START_TEST(bad_requests_do_not_starve)
 {
 	static struct hammer hm;
@@ -204,6 +263,8 @@ int main(void)
 	tcase_set_timeout(tc, 15);
 	tcase_add_test(tc, bad_requests_do_not_starve);
 	tcase_add_test(tc, input_sq_does_not_starve);
+	tcase_add_test(tc, bad_requests_capped_per_pass);
+	tcase_add_test(tc, input_sq_capped_per_pass);
 	suite_add_tcase(s, tc);
 	return nc_check_run(s);
 }

@@ -15,21 +15,6 @@
 #define ION_MAX_ENTRIES		(1U << 16)	/* per ring: a sanity bound */
 #define ION_MAX_REGIONS		(ION_MAX_VALVES * (1 + 2 * ION_MAX_QUEUES))
 
-const char *nexus_ion_type_name(u16 type)
-{
-	switch (type) {
-	case ION_VALVE_BLK:	return "blk";
-	case ION_VALVE_NET:	return "net";
-	case ION_VALVE_INPUT:	return "input";
-	default:		return NULL;
-	}
-}
-
-static unsigned int ion_min_queues(u16 type)
-{
-	return type == ION_VALVE_NET ? 2 : 1;
-}
-
 /*
  * Says why and marks the header refused when it is mapped. Returns -ENODEV:
  * the reason is printed already, the driver core need not add its own.
@@ -118,29 +103,29 @@ static int ion_check_valve(struct nexus_ion *ion, unsigned int v,
 	unsigned int qi, w;
 	int ret;
 
-	if (d->nr_queues < ion_min_queues(d->type) ||
+	if (d->nr_queues < ion_valve_type_queues(d->type) ||
 	    d->nr_queues > ION_MAX_QUEUES)
 		return nexus_ion_refuse(ion, "valve %u (%s%u): %u queues (want %u to %u)",
-					v, nexus_ion_type_name(d->type), d->id, d->nr_queues,
-					ion_min_queues(d->type), ION_MAX_QUEUES);
+					v, ion_valve_type_name(d->type), d->id, d->nr_queues,
+					ion_valve_type_queues(d->type), ION_MAX_QUEUES);
 	/* An input valve has no data area: its data_off means nothing. */
 	if (d->data_size && !nexus_ion_range_ok(d->data_off, d->data_size,
 						ion->snap.header_size, ion->size))
 		return nexus_ion_refuse(ion, "valve %u (%s%u): data area [0x%llx+0x%llx] is outside the window [0x%x-0x%llx)",
-					v, nexus_ion_type_name(d->type), d->id, d->data_off,
+					v, ion_valve_type_name(d->type), d->id, d->data_off,
 					d->data_size, ion->snap.header_size, ion->size);
 	if (ion->nr_irqs && d->irq >= ion->nr_irqs)
 		return nexus_ion_refuse(ion, "valve %u (%s%u): interrupt index %u, the device tree lists %d",
-					v, nexus_ion_type_name(d->type), d->id, d->irq,
+					v, ion_valve_type_name(d->type), d->id, d->irq,
 					ion->nr_irqs);
 	for (w = 0; w < v; w++) {
 		const struct ion_valve *o = &ion->snap.valves[w];
 
-		if (!nexus_ion_type_name(o->type))
+		if (!ion_valve_type_name(o->type))
 			continue;
 		if (o->type == d->type && o->id == d->id)
 			return nexus_ion_refuse(ion, "valves %u and %u are both %s%u",
-						w, v, nexus_ion_type_name(d->type), d->id);
+						w, v, ion_valve_type_name(d->type), d->id);
 		if (ion->nr_irqs && o->irq == d->irq)
 			return nexus_ion_refuse(ion, "valves %u and %u share interrupt index %u",
 						w, v, d->irq);
@@ -178,7 +163,7 @@ int nexus_ion_check_header(struct nexus_ion *ion)
 
 		if (d->type == ION_VALVE_NONE)
 			continue;
-		if (!nexus_ion_type_name(d->type)) {
+		if (!ion_valve_type_name(d->type)) {
 			pr_info("valve %u: type %u unknown to this guest, ignored\n",
 				v, d->type);
 			continue;

@@ -61,7 +61,11 @@ static inline bool nexus_ion_range_ok(u64 off, u64 len, u64 lo, u64 hi)
 	return off >= lo && off <= hi && len <= hi - off;
 }
 
-const char *nexus_ion_type_name(u16 type);
+/* The ABI's name of a valve type (ion.h), NULL for one this guest lacks. */
+static inline const char *nexus_ion_type_name(u16 type)
+{
+	return ion_valve_type_name(type);
+}
 __printf(2, 3) int nexus_ion_refuse(struct nexus_ion *ion, const char *fmt, ...);
 int nexus_ion_check_ident(struct nexus_ion *ion);
 int nexus_ion_check_header(struct nexus_ion *ion);

@@ -158,6 +158,33 @@ static unsigned layout_line(const struct nc_config *c)
 	       c->line_ion_size ? c->line_ion_size : c->line_memory;
 }
 
+/*
+ * The valves' own checks, as `run` will make them (ion_host_create() runs
+ * the same code first): a window too small for its valves is about [ion]
+ * size, anything else (MTU, tap, MAC) about [net].
+ */
+static int cell_check_ion(const struct nc_cell *cell, char *err, size_t errlen)
+{
+	const struct nc_config *c = &cell->cfg;
+	struct ion_host_spec spec;
+	unsigned line;
+	char msg[384];
+	int ret;
+
+	nc_cell_ion_spec(cell, &spec);
+	ret = ion_host_check(&spec, msg, sizeof(msg));
+	if (!ret)
+		return 0;
+	if (ret == -ENOSPC)
+		line = c->line_ion_size ? c->line_ion_size :
+		       c->nr_blk ? c->line_blk[0] : c->line_net;
+	else
+		line = c->line_net;
+	if (line)
+		return CELL_ERR(ret, "%s:%u: %s", c->file, line, msg);
+	return CELL_ERR(ret, "%s: %s", c->file, msg);
+}
+
 int nc_cell_plan(struct nc_cell *cell, char *err, size_t errlen)
 {
 	const struct nc_config *c = &cell->cfg;
@@ -172,6 +199,9 @@ int nc_cell_plan(struct nc_cell *cell, char *err, size_t errlen)
 	if (ret)
 		return CELL_ERR(ret, "%s:%u: %s", c->file, layout_line(c), msg);
 	cell->nr_valves = nc_config_nr_valves(c);
+	ret = cell_check_ion(cell, err, errlen);
+	if (ret)
+		return ret;
 
 	/* console= first, then the cell's own words; ion_base= is added once. */
 	n = snprintf(args, sizeof(args), "console=ttyS0%s%s", c->cmdline ? " " : "",

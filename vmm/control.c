@@ -29,8 +29,6 @@
 #define CTL_OUT_MAX	16384		/* unread answer bytes a client may leave */
 #define CTL_ACCEPT_PAUSE_MS 100		/* after accept() ran out of fds or memory */
 
-static const char *const valve_types[] = { "none", "blk", "net", "input" };
-
 /* Input event names people type; anything else is a number. */
 static const struct { const char *name; long val; } ctl_names[] = {
 	{ "EV_SYN", 0 }, { "EV_KEY", 1 }, { "EV_REL", 2 }, { "EV_ABS", 3 },
@@ -82,17 +80,19 @@ static void ctl_input(struct ion_host *ion, char *args, char *out, size_t outlen
 int nc_valve_stats_line(struct ion_host *ion, unsigned v, char *buf, size_t len)
 {
 	const struct ion_valve *valve = ion_host_valve(ion, v);
-	const volatile struct ion_header *hdr = ion_host_window(ion);
 	struct ion_valve_stats st;
+	const char *name;
 
 	if (!valve || ion_host_stats(ion, v, &st))
 		return -1;
+	/* Both from the host's own state: the window is the guest's to scribble on. */
+	name = ion_host_valve_type_name(valve->type);
 	snprintf(buf, len,
 		 "valve %u %s%u requests=%llu bytes=%llu doorbells=%llu interrupts=%llu errors=%llu broken=%d",
-		 v, valve->type < 4 ? valve_types[valve->type] : "?", valve->id,
+		 v, name ? name : "?", valve->id,
 		 (unsigned long long)st.requests, (unsigned long long)st.bytes,
 		 (unsigned long long)st.doorbells, (unsigned long long)st.interrupts,
-		 (unsigned long long)st.errors, !!(hdr->valves[v].status & ION_VALVE_S_BROKEN));
+		 (unsigned long long)st.errors, st.broken);
 	return 0;
 }
 

@@ -4,10 +4,11 @@
  * exit status once it powers off, resets, crashes or is stopped.
  *
  * Threads: one per vCPU (KVM_RUN and MMIO only), the ION service thread (all
- * valve I/O, on io_uring), the console input thread, the control socket
- * thread, and this one, which waits for a stop and tears down in order:
- * vCPUs first, so the guest submits nothing more, then the valves, which
- * finish in-flight I/O and flush the disks.
+ * valve I/O, on io_uring), per UART a console output thread (and, for the
+ * stdio console, an input thread), the control socket thread, and this
+ * one, which waits for a stop and tears down in order: vCPUs first, so the
+ * guest submits nothing more, then the devices, the control socket, and
+ * the valves, which finish or cancel in-flight I/O and flush the disks.
  */
 #include <errno.h>
 #include <poll.h>
@@ -279,23 +280,35 @@ static int start(struct nc_runtime *rt)
 	return 0;
 }
 
-/* Waits for a stop: a vCPU, a device, the control socket or a signal. */
+/*
+ * Waits for a stop: a vCPU, a device, the control socket, a signal, or the
+ * ION service thread dying (the guest's I/O would hang: stop instead).
+ */
 static void wait_for_stop(struct nc_runtime *rt, int sig_fd)
 {
-	struct pollfd pfd[2] = {
+	struct pollfd pfd[3] = {
 		{ .fd = rt->m.stop_fd, .events = POLLIN },
 		{ .fd = sig_fd, .events = POLLIN },
+		{ .fd = ion_host_fail_fd(rt->ion), .events = POLLIN },
 	};
 	struct signalfd_siginfo si;
+	int ret;
 
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents)
 			break;
 		if (pfd[1].revents && read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
 			nc_machine_stop(&rt->m, NC_STOP_SIGNAL, "stopped by %s",
 					strsignal(si.ssi_signo));
+			break;
+		}
+		if (pfd[2].revents) {
+			ret = ion_host_thread_error(rt->ion);
+			nc_machine_stop(&rt->m, NC_STOP_ERROR,
+					"the ION service thread failed: %s; every valve is broken",
+					strerror(ret < 0 ? -ret : EIO));
 			break;
 		}
 	}

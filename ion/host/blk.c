@@ -24,15 +24,66 @@
 
 static const char zeroes[ION_ZERO_CHUNK] __attribute__((aligned(4096)));
 
-int ion_blk_open(struct ion_hvalve *v, unsigned i, char *err, size_t errlen)
+/*
+ * Locks the image as QEMU does, with an open-file-description lock on the
+ * whole file: shared for a read-only valve, exclusive for a writable one,
+ * so two cells (or a cell and a tool that locks alike) never write one
+ * image at once. The lock goes with the fd. Two valves of the same cell on
+ * one image conflict too, unless both are read-only.
+ */
+static int blk_lock(struct ion_hvalve *v, const char *path, char *err,
+		    size_t errlen)
 {
+	struct flock fl = {
+		.l_type = v->ro ? F_RDLCK : F_WRLCK,
+		.l_whence = SEEK_SET,
+	};
+	struct stat st, o;
+
+	if (fcntl(v->fd, F_OFD_SETLK, &fl) == 0)
+		return 0;
+	if (errno != EAGAIN && errno != EACCES)
+		return nc_errf(-errno, err, errlen, "blk[%u] %s: locking: %s",
+			       v->desc.id, path, strerror(errno));
+	if (fstat(v->fd, &st) == 0)
+		for (unsigned i = 0; i < v->idx; i++) {
+			const struct ion_hvalve *w = v->h->valves[i];
+
+			if (w->desc.type == ION_VALVE_BLK && w->fd >= 0 &&
+			    fstat(w->fd, &o) == 0 && o.st_dev == st.st_dev &&
+			    o.st_ino == st.st_ino)
+				return nc_errf(-EBUSY, err, errlen,
+					       "blk[%u] %s: the same image as blk[%u], and not both read-only",
+					       v->desc.id, path, w->desc.id);
+		}
+	return nc_errf(-EBUSY, err, errlen,
+		       "blk[%u] %s: locked by another process (is another cell or tool using it?)",
+		       v->desc.id, path);
+}
+
+/*
+ * Drops the lock before the fd is closed: the io_uring's file table holds
+ * the open file description (and with it the lock) until the kernel has
+ * torn the ring down, which it does asynchronously after close.
+ */
+static void blk_release(struct ion_hvalve *v)
+{
+	struct flock fl = { .l_type = F_UNLCK, .l_whence = SEEK_SET };
+
+	if (v->fd >= 0)
+		fcntl(v->fd, F_OFD_SETLK, &fl);
+}
+
+static int blk_open(struct ion_hvalve *v, char *err, size_t errlen)
+{
+	unsigned i = v->desc.id;
 	const struct ion_host_spec *s = &v->h->spec;
 	struct ion_blk_config *c = &v->desc.config.blk;
 	const char *path = s->blk[i].path;
 	uint32_t lbs = s->blk[i].direct ? 4096 : ION_BLK_SECTOR;
 	uint64_t bytes;
 	struct stat st;
-	int flags;
+	int flags, rc;
 
 	v->ro = s->blk[i].readonly;
 	v->direct = s->blk[i].direct;
@@ -45,28 +96,31 @@ int ion_blk_open(struct ion_hvalve *v, unsigned i, char *err, size_t errlen)
 			(v->direct ? O_DIRECT : 0);
 		v->fd = open(path, flags);
 		if (v->fd < 0)
-			return ion_errf(err, errlen, -errno, "blk[%u] %s: %s%s", i,
+			return nc_errf(-errno, err, errlen, "blk[%u] %s: %s%s", i,
 					path, v->direct && errno == EINVAL ?
 					"O_DIRECT: " : "", strerror(errno));
 		if (fstat(v->fd, &st) < 0)
-			return ion_errf(err, errlen, -errno, "blk[%u] %s: %s", i,
+			return nc_errf(-errno, err, errlen, "blk[%u] %s: %s", i,
 					path, strerror(errno));
+		rc = blk_lock(v, path, err, errlen);
+		if (rc)
+			return rc;
 		if (S_ISREG(st.st_mode)) {
 			bytes = st.st_size;
 		} else if (S_ISBLK(st.st_mode)) {
 			if (ioctl(v->fd, BLKGETSIZE64, &bytes) < 0)
-				return ion_errf(err, errlen, -errno,
+				return nc_errf(-errno, err, errlen,
 						"blk[%u] %s: BLKGETSIZE64: %s", i,
 						path, strerror(errno));
 		} else {
-			return ion_errf(err, errlen, -EINVAL,
+			return nc_errf(-EINVAL, err, errlen,
 					"blk[%u] %s: not a regular file or block device",
 					i, path);
 		}
 	}
 	bytes &= ~(uint64_t)(lbs - 1);
 	if (!bytes)
-		return ion_errf(err, errlen, -EINVAL,
+		return nc_errf(-EINVAL, err, errlen,
 				"blk[%u] %s: smaller than one %u-byte block", i,
 				path, lbs);
 	v->bytes = bytes;
@@ -185,6 +239,21 @@ static void blk_submit(struct ion_hq *q, uint32_t tag)
 		blk_issue(q, tag);
 }
 
+/*
+ * A zero fill writes up to 4 GiB in 64 KiB pieces; once the host stops it
+ * is not continued: it completes with -ECANCELED (it was never
+ * acknowledged, so nothing the guest was promised is lost). True when so.
+ */
+static bool zero_fill_stopped(struct ion_hq *q, uint32_t tag)
+{
+	struct ion_req *r = &q->reqs[tag];
+
+	if (!r->zero_fill || !q->v->h->stopping)
+		return false;
+	ion_queue_post(q, tag, -ECANCELED, r->done);
+	return true;
+}
+
 static void blk_complete(struct ion_hq *q, uint32_t tag, int res)
 {
 	struct ion_req *r = &q->reqs[tag];
@@ -194,6 +263,8 @@ static void blk_complete(struct ion_hq *q, uint32_t tag, int res)
 		if (s->opcode == ION_OP_BLK_WRITE_ZEROES && !r->zero_fill &&
 		    (res == -EOPNOTSUPP || res == -EINVAL)) {
 			r->zero_fill = true;
+			if (zero_fill_stopped(q, tag))
+				return;
 			blk_issue(q, tag);
 			return;
 		}
@@ -220,19 +291,46 @@ static void blk_complete(struct ion_hq *q, uint32_t tag, int res)
 		return;
 	}
 	r->done += res;
-	if (r->done < s->len)
-		blk_issue(q, tag);
-	else
+	if (r->done >= s->len)
 		ion_queue_post(q, tag, 0, s->len);
+	else if (!zero_fill_stopped(q, tag))
+		blk_issue(q, tag);
 }
 
-void ion_blk_sync(struct ion_hvalve *v)
+static void blk_sync(struct ion_hvalve *v)
 {
 	if (v->fd >= 0 && !v->ro)
 		fdatasync(v->fd);
 }
 
-const struct ion_valve_ops ion_blk_ops = {
+static const struct ion_valve_ops blk_ops = {
 	.submit = blk_submit,
 	.complete = blk_complete,
+	.sync = blk_sync,
+	.release = blk_release,
+};
+
+static unsigned blk_count(const struct ion_host_spec *s)
+{
+	return s->nr_blk;
+}
+
+/* One slot per ring entry; blk_open() announces the same slot_size. */
+static uint64_t blk_data_size(const struct ion_host_spec *s, unsigned id)
+{
+	(void)s;
+	(void)id;
+	return (uint64_t)ION_BLK_ENTRIES * ION_BLK_SLOT;
+}
+
+const struct ion_valve_type ion_blk_type = {
+	.type = ION_VALVE_BLK,
+	.name = ION_VALVE_BLK_NAME,
+	.nr_queues = ION_BLK_QUEUES,
+	.entries = ION_BLK_ENTRIES,
+	.count = blk_count,
+	.data_size = blk_data_size,
+	.open = blk_open,
+	.ops = &blk_ops,
+	.noun = "block valve",
 };

@@ -15,57 +15,44 @@
 
 #define ION_GUARD	4096
 
-int ion_errf(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
 static int check_spec(const struct ion_host_spec *s, char *err, size_t errlen)
 {
 	unsigned long long size = s->size;
 
 	if (s->size < ION_MIN_SIZE || s->size > ION_MAX_SIZE)
-		return ion_errf(err, errlen, -EINVAL,
+		return nc_errf(-EINVAL, err, errlen,
 				"ion window size 0x%llx outside 0x%llx..0x%llx",
 				size, ION_MIN_SIZE, ION_MAX_SIZE);
 	if (s->size % ION_ALIGN)
-		return ion_errf(err, errlen, -EINVAL,
+		return nc_errf(-EINVAL, err, errlen,
 				"ion window size 0x%llx is not a multiple of 4096",
 				size);
 	if (s->nr_blk > ION_HOST_MAX_BLK)
-		return ion_errf(err, errlen, -EINVAL, "nr_blk %u > %d",
+		return nc_errf(-EINVAL, err, errlen, "nr_blk %u > %d",
 				s->nr_blk, ION_HOST_MAX_BLK);
 	for (unsigned i = 0; i < s->nr_blk; i++) {
 		if (s->blk[i].null) {
 			if (!s->blk[i].null_size || s->blk[i].null_size % 4096)
-				return ion_errf(err, errlen, -EINVAL,
+				return nc_errf(-EINVAL, err, errlen,
 						"blk[%u] null_size %llu is not a positive multiple of 4096",
 						i, (unsigned long long)s->blk[i].null_size);
 		} else if (!s->blk[i].path || !*s->blk[i].path) {
-			return ion_errf(err, errlen, -EINVAL, "blk[%u]: no path", i);
+			return nc_errf(-EINVAL, err, errlen, "blk[%u]: no path", i);
 		}
 	}
 	if (s->net) {
 		unsigned mtu = s->net_cfg.mtu;
-		unsigned max = ION_NET_BUF - ION_ETH_VLAN_HLEN;
 
-		if (mtu && (mtu < ION_NET_MIN_MTU || mtu > max))
-			return ion_errf(err, errlen, -EINVAL,
+		if (mtu && (mtu < ION_HOST_NET_MIN_MTU || mtu > ION_HOST_NET_MAX_MTU))
+			return nc_errf(-EINVAL, err, errlen,
 					"net mtu %u outside %u..%u", mtu,
-					ION_NET_MIN_MTU, max);
+					ION_HOST_NET_MIN_MTU, ION_HOST_NET_MAX_MTU);
 		if (s->net_cfg.tap && strlen(s->net_cfg.tap) >= 16)
-			return ion_errf(err, errlen, -EINVAL,
+			return nc_errf(-EINVAL, err, errlen,
 					"net tap \"%s\": name longer than 15 bytes",
 					s->net_cfg.tap);
 		if (s->net_cfg.mac[0] & 1)
-			return ion_errf(err, errlen, -EINVAL,
+			return nc_errf(-EINVAL, err, errlen,
 					"net mac %02x:%02x:%02x:%02x:%02x:%02x is a multicast address",
 					s->net_cfg.mac[0], s->net_cfg.mac[1],
 					s->net_cfg.mac[2], s->net_cfg.mac[3],
@@ -74,8 +61,8 @@ static int check_spec(const struct ion_host_spec *s, char *err, size_t errlen)
 	return 0;
 }
 
-static struct ion_hvalve *valve_new(struct ion_host *h, uint16_t type,
-				    uint16_t id, const struct ion_valve_ops *ops)
+/* A valve laid out as d (from ion_plan()), its backend not open yet. */
+static struct ion_hvalve *valve_new(struct ion_host *h, const struct ion_valve *d)
 {
 	struct ion_hvalve *v = calloc(1, sizeof(*v));
 
@@ -83,9 +70,9 @@ static struct ion_hvalve *valve_new(struct ion_host *h, uint16_t type,
 		return NULL;
 	v->h = h;
 	v->idx = h->nr_valves;
-	v->desc.type = type;
-	v->desc.id = id;
-	v->ops = ops;
+	v->desc = *d;
+	v->type = ion_valve_type_find(d->type);
+	v->ops = v->type->ops;
 	v->fd = -1;
 	v->irq_fd = -1;
 	for (unsigned q = 0; q < ION_MAX_QUEUES; q++) {
@@ -119,34 +106,19 @@ static int copy_spec(struct ion_host *h, const struct ion_host_spec *spec)
 	return 0;
 }
 
-static int open_valves(struct ion_host *h, char *err, size_t errlen)
+/* One valve per planned descriptor, each opened by its type. */
+static int open_valves(struct ion_host *h, const struct ion_valve *d,
+		       unsigned nr, char *err, size_t errlen)
 {
-	const struct ion_host_spec *s = &h->spec;
-	struct ion_hvalve *v;
-	int rc;
+	for (unsigned i = 0; i < nr; i++) {
+		struct ion_hvalve *v = valve_new(h, &d[i]);
+		int rc;
 
-	for (unsigned i = 0; i < s->nr_blk; i++) {
-		v = valve_new(h, ION_VALVE_BLK, i, &ion_blk_ops);
 		if (!v)
 			return -ENOMEM;
-		rc = ion_blk_open(v, i, err, errlen);
+		rc = v->type->open(v, err, errlen);
 		if (rc)
 			return rc;
-	}
-	if (s->net) {
-		v = valve_new(h, ION_VALVE_NET, 0, &ion_net_ops);
-		if (!v)
-			return -ENOMEM;
-		rc = ion_net_open(v, err, errlen);
-		if (rc)
-			return rc;
-	}
-	if (s->input) {
-		v = valve_new(h, ION_VALVE_INPUT, 0, &ion_input_ops);
-		if (!v)
-			return -ENOMEM;
-		ion_input_config(&v->desc.config.input);
-		h->input = v;
 	}
 	return 0;
 }
@@ -162,24 +134,24 @@ static int create_window(struct ion_host *h, char *err, size_t errlen)
 
 	h->memfd = memfd_create("nipcell-ion", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (h->memfd < 0)
-		return ion_errf(err, errlen, -errno, "ion window memfd: %s",
+		return nc_errf(-errno, err, errlen, "ion window memfd: %s",
 				strerror(errno));
 	if (ftruncate(h->memfd, h->size) < 0 ||
 	    fcntl(h->memfd, F_ADD_SEALS,
 		  F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
-		return ion_errf(err, errlen, -errno, "ion window memfd size 0x%llx: %s",
+		return nc_errf(-errno, err, errlen, "ion window memfd size 0x%llx: %s",
 				(unsigned long long)h->size, strerror(errno));
 	base = mmap(NULL, h->size + 2 * ION_GUARD, PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
-		return ion_errf(err, errlen, -errno, "ion window mmap: %s",
+		return nc_errf(-errno, err, errlen, "ion window mmap: %s",
 				strerror(errno));
 	h->win = mmap((char *)base + ION_GUARD, h->size, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_FIXED, h->memfd, 0);
 	if (h->win == MAP_FAILED) {
 		munmap(base, h->size + 2 * ION_GUARD);
 		h->win = NULL;
-		return ion_errf(err, errlen, -errno, "ion window mmap: %s",
+		return nc_errf(-errno, err, errlen, "ion window mmap: %s",
 				strerror(errno));
 	}
 	return 0;
@@ -192,53 +164,76 @@ static int create_queues(struct ion_host *h, char *err, size_t errlen)
 
 		v->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (v->irq_fd < 0)
-			return ion_errf(err, errlen, -errno, "valve %u irq eventfd: %s",
+			return nc_errf(-errno, err, errlen, "valve %u irq eventfd: %s",
 					i, strerror(errno));
 		for (unsigned q = 0; q < v->desc.nr_queues; q++) {
 			/* Blocking: io_uring returns -EAGAIN on O_NONBLOCK fds. */
 			v->q[q].doorbell_fd = eventfd(0, EFD_CLOEXEC);
 			if (v->q[q].doorbell_fd < 0)
-				return ion_errf(err, errlen, -errno,
+				return nc_errf(-errno, err, errlen,
 						"valve %u queue %u doorbell eventfd: %s",
 						i, q, strerror(errno));
 			if (ion_queue_alloc(&v->q[q]))
-				return ion_errf(err, errlen, -ENOMEM,
+				return nc_errf(-ENOMEM, err, errlen,
 						"valve %u queue %u: out of memory", i, q);
 		}
 	}
 	h->ctl_fd = eventfd(0, EFD_CLOEXEC);
 	if (h->ctl_fd < 0)
-		return ion_errf(err, errlen, -errno, "ion control eventfd: %s",
+		return nc_errf(-errno, err, errlen, "ion control eventfd: %s",
+				strerror(errno));
+	h->fail_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (h->fail_fd < 0)
+		return nc_errf(-errno, err, errlen, "ion failure eventfd: %s",
 				strerror(errno));
 	return 0;
+}
+
+/* The spec's fields, then the layout: ion_host_check() and ion_host_create(). */
+static int plan(const struct ion_host_spec *spec, struct ion_valve *d,
+		unsigned *nr, char *err, size_t errlen)
+{
+	int rc;
+
+	if (err && errlen)
+		*err = 0;
+	rc = check_spec(spec, err, errlen);
+	return rc ? rc : ion_plan(spec, d, nr, err, errlen);
+}
+
+int ion_host_check(const struct ion_host_spec *spec, char *err, size_t errlen)
+{
+	struct ion_valve d[ION_MAX_VALVES];
+	unsigned nr;
+
+	return plan(spec, d, &nr, err, errlen);
 }
 
 int ion_host_create(struct ion_host **out, const struct ion_host_spec *spec,
 		    char *err, size_t errlen)
 {
+	struct ion_valve d[ION_MAX_VALVES];
 	struct ion_host *h;
+	unsigned nr;
 	int rc;
 
 	*out = NULL;
-	if (err && errlen)
-		*err = 0;
-	rc = check_spec(spec, err, errlen);
+	rc = plan(spec, d, &nr, err, errlen);
 	if (rc)
 		return rc;
 	h = calloc(1, sizeof(*h));
 	if (!h)
-		return ion_errf(err, errlen, -ENOMEM, "ion host: out of memory");
+		return nc_errf(-ENOMEM, err, errlen, "ion host: out of memory");
 	h->memfd = -1;
 	h->ctl_fd = -1;
+	h->fail_fd = -1;
 	h->size = spec->size;
 	rc = copy_spec(h, spec);
 	if (rc) {
-		ion_errf(err, errlen, rc, "ion host: out of memory");
+		nc_errf(rc, err, errlen, "ion host: out of memory");
 		goto fail;
 	}
-	rc = open_valves(h, err, errlen);
-	if (!rc)
-		rc = ion_layout(h, err, errlen);
+	rc = open_valves(h, d, nr, err, errlen);
 	if (!rc)
 		rc = create_window(h, err, errlen);
 	if (rc)
@@ -253,7 +248,7 @@ int ion_host_create(struct ion_host **out, const struct ion_host_spec *spec,
 	return 0;
 fail:
 	if (rc == -ENOMEM && err && errlen && !*err)
-		ion_errf(err, errlen, rc, "ion host: out of memory");
+		nc_errf(rc, err, errlen, "ion host: out of memory");
 	ion_host_destroy(h);
 	return rc;
 }
@@ -264,6 +259,9 @@ void ion_host_destroy(struct ion_host *h)
 		return;
 	if (h->running)
 		ion_host_stop(h);
+	for (unsigned i = 0; i < h->nr_valves; i++)
+		if (h->valves[i]->ops->release)
+			h->valves[i]->ops->release(h->valves[i]);
 	if (h->ring_ok)
 		io_uring_queue_exit(&h->ring);
 	for (unsigned i = 0; i < h->nr_valves; i++) {
@@ -283,6 +281,8 @@ void ion_host_destroy(struct ion_host *h)
 	}
 	if (h->ctl_fd >= 0)
 		close(h->ctl_fd);
+	if (h->fail_fd >= 0)
+		close(h->fail_fd);
 	if (h->win)
 		munmap((char *)h->win - ION_GUARD, h->size + 2 * ION_GUARD);
 	if (h->memfd >= 0)
@@ -332,6 +332,16 @@ int ion_host_doorbell_fd(struct ion_host *h, unsigned v, unsigned q)
 	return h->valves[v]->q[q].doorbell_fd;
 }
 
+int ion_host_fail_fd(struct ion_host *h)
+{
+	return h->fail_fd;
+}
+
+int ion_host_thread_error(struct ion_host *h)
+{
+	return __atomic_load_n(&h->thread_err, __ATOMIC_ACQUIRE);
+}
+
 int ion_host_irq_fd(struct ion_host *h, unsigned v)
 {
 	if (v >= h->nr_valves)
@@ -342,10 +352,15 @@ int ion_host_irq_fd(struct ion_host *h, unsigned v)
 int ion_host_stats(struct ion_host *h, unsigned v, struct ion_valve_stats *st)
 {
 	const struct ion_valve_stats *s;
+	struct ion_hvalve *hv;
 
 	if (v >= h->nr_valves)
 		return -EINVAL;
-	s = &h->valves[v]->st;
+	hv = h->valves[v];
+	s = &hv->st;
+	/* The host's own record; the window's status word is the guest's too. */
+	st->broken = __atomic_load_n(&hv->broken, __ATOMIC_ACQUIRE);
+	st->error = st->broken ? __atomic_load_n(&hv->error, __ATOMIC_RELAXED) : 0;
 	st->requests = __atomic_load_n(&s->requests, __ATOMIC_RELAXED);
 	st->bytes = __atomic_load_n(&s->bytes, __ATOMIC_RELAXED);
 	st->doorbells = __atomic_load_n(&s->doorbells, __ATOMIC_RELAXED);

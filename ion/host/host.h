@@ -20,18 +20,16 @@
 #include <nipcell/ion.h>
 #include <nipcell/ion_host.h>
 
+#include "util/errf.h"	/* nc_errf(): every message into err */
+
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 /* Defaults, documented in docs/valves.md. */
 #define ION_BLK_ENTRIES		32
 #define ION_BLK_SLOT		(128U * 1024)
 #define ION_NET_ENTRIES		256
-#define ION_NET_BUF		2048U
 #define ION_INPUT_ENTRIES	128
 #define ION_ETH_HLEN		14
-#define ION_ETH_VLAN_HLEN	18
-#define ION_NET_MIN_MTU		68
-#define ION_NET_DEFAULT_MTU	1500
 
 /* user_data of an io_uring SQE: what finished. */
 enum ion_ud_kind {
@@ -90,18 +88,50 @@ struct ion_valve_ops {
 	void (*complete)(struct ion_hq *q, uint32_t tag, int res);
 	/* Stop or reset: abandon requests that wait for the outside world. */
 	void (*cancel)(struct ion_hq *q);
+	/* Host stop: make what was acknowledged durable (optional). */
+	void (*sync)(struct ion_hvalve *v);
+	/* Destroy, before the backend fd is closed (optional). */
+	void (*release)(struct ion_hvalve *v);
 	/* true: the queue's CQ is not a completion ring (input events). */
 	bool no_completions;
+};
+
+/*
+ * One valve type: everything the host needs to lay out, open and name a
+ * valve of this type. Each is defined in its valve's file (blk.c, net.c,
+ * input.c) and listed in ion_valve_types[] (types.c); to add a valve type,
+ * add its number, name and queue count to ion.h, write its file with one
+ * of these, and list it there.
+ */
+struct ion_valve_type {
+	uint16_t type;			/* ION_VALVE_* */
+	const char *name;		/* ION_VALVE_*_NAME */
+	unsigned nr_queues;		/* ION_*_QUEUES */
+	uint32_t entries;		/* per ring, a power of two */
+	/* How many valves of this type the spec asks for (ids 0..n-1). */
+	unsigned (*count)(const struct ion_host_spec *s);
+	/* Data-area bytes of valve id, from the spec alone (no file opened). */
+	uint64_t (*data_size)(const struct ion_host_spec *s, unsigned id);
+	/*
+	 * Opens the backend of v (v->desc has type, id and the layout) and
+	 * fills v->desc.config; messages name the spec field or file.
+	 */
+	int (*open)(struct ion_hvalve *v, char *err, size_t errlen);
+	const struct ion_valve_ops *ops;
+	/* In "too small for ..." messages: "block valve" (counted); NULL: name. */
+	const char *noun;
 };
 
 struct ion_hvalve {
 	struct ion_host *h;
 	unsigned idx;
 	struct ion_valve desc;		/* private copy of the seeded descriptor */
-	const struct ion_valve_ops *ops;
+	const struct ion_valve_type *type;
+	const struct ion_valve_ops *ops;	/* type->ops */
 	struct ion_hq q[ION_MAX_QUEUES];
 	int irq_fd;
-	bool broken;
+	bool broken;			/* atomic: others read it (stats) */
+	uint32_t error;			/* ION_ERR_*, set before broken */
 	bool posted;			/* a CQ entry since the last notify */
 	struct ion_valve_stats st;	/* single writer, see ion_stat_add() */
 	int fd;				/* backend fd or -1 */
@@ -135,7 +165,10 @@ struct ion_host {
 	bool running;
 	int stop_req;			/* atomic: ion_host_stop() asked */
 	bool stopping;
-	int thread_err;
+	int64_t stop_ms;		/* CLOCK_MONOTONIC when stopping began */
+	bool cancelled;			/* in-flight I/O was asked to cancel */
+	int thread_err;			/* atomic: the thread's -errno */
+	int fail_fd;			/* eventfd: the thread died on its own */
 	int nr_files;
 	int files[1 + ION_MAX_VALVES * (ION_MAX_QUEUES + 1)];
 };
@@ -146,13 +179,21 @@ static inline void ion_stat_add(uint64_t *p, uint64_t n)
 	__atomic_store_n(p, *p + n, __ATOMIC_RELAXED);
 }
 
+/* types.c: the one table of valve types, in valve numbering order */
+extern const struct ion_valve_type *const ion_valve_types[];
+extern const unsigned ion_nr_valve_types;
+const struct ion_valve_type *ion_valve_type_find(uint16_t type);
+
 /* layout.c */
-int ion_layout(struct ion_host *h, char *err, size_t errlen);
+int ion_plan(const struct ion_host_spec *s, struct ion_valve *d, unsigned *nr,
+	     char *err, size_t errlen);
+int ion_layout(const struct ion_host_spec *s, struct ion_valve *d, unsigned nr,
+	       char *err, size_t errlen);
 void ion_seed(struct ion_host *h);
 void ion_queue_bind(struct ion_host *h, struct ion_hq *q);
 
 /* queue.c: the ring side of every valve */
-void ion_queue_service(struct ion_hq *q);
+bool ion_queue_service(struct ion_hq *q);
 void ion_queue_post(struct ion_hq *q, uint32_t tag, int32_t status,
 		    uint32_t len);
 bool ion_queue_cq_refresh(struct ion_hq *q);
@@ -172,14 +213,6 @@ struct io_uring_sqe *ion_get_sqe(struct ion_host *h);
 int ion_service_pass(struct ion_host *h, bool wait, int timeout_ms);
 
 /* blk.c, net.c, input.c */
-extern const struct ion_valve_ops ion_blk_ops, ion_net_ops, ion_input_ops;
-int ion_blk_open(struct ion_hvalve *v, unsigned i, char *err, size_t errlen);
-int ion_net_open(struct ion_hvalve *v, char *err, size_t errlen);
-void ion_input_config(struct ion_input_config *c);
-void ion_blk_sync(struct ion_hvalve *v);
-
-/* host.c */
-int ion_errf(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+extern const struct ion_valve_type ion_blk_type, ion_net_type, ion_input_type;
 
 #endif /* NC_ION_HOST_PRIV_H */

@@ -28,7 +28,7 @@ static bool test_bit(const uint64_t *map, unsigned bit)
 }
 
 /* A keyboard with every key up to KEY_MICMUTE plus a three-button wheel mouse. */
-void ion_input_config(struct ion_input_config *c)
+static void input_config(struct ion_input_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->bustype = BUS_VIRTUAL;
@@ -120,8 +120,40 @@ static void input_complete(struct ion_hq *q, uint32_t tag, int res)
 	(void)res;
 }
 
-const struct ion_valve_ops ion_input_ops = {
+static const struct ion_valve_ops input_ops = {
 	.submit = input_submit,
 	.complete = input_complete,
 	.no_completions = true,
+};
+
+static unsigned input_count(const struct ion_host_spec *s)
+{
+	return s->input ? 1 : 0;
+}
+
+static uint64_t input_data_size(const struct ion_host_spec *s, unsigned id)
+{
+	(void)s;
+	(void)id;
+	return 0;
+}
+
+static int input_open(struct ion_hvalve *v, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	input_config(&v->desc.config.input);
+	v->h->input = v;
+	return 0;
+}
+
+const struct ion_valve_type ion_input_type = {
+	.type = ION_VALVE_INPUT,
+	.name = ION_VALVE_INPUT_NAME,
+	.nr_queues = ION_INPUT_QUEUES,
+	.entries = ION_INPUT_ENTRIES,
+	.count = input_count,
+	.data_size = input_data_size,
+	.open = input_open,
+	.ops = &input_ops,
 };

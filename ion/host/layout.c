@@ -13,29 +13,6 @@ static uint64_t align_up(uint64_t x)
 	return (x + ION_ALIGN - 1) & ~(uint64_t)(ION_ALIGN - 1);
 }
 
-/* Ring geometry and data-area size of a valve of type t (config is set). */
-static void valve_shape(struct ion_valve *d, uint32_t *entries,
-			uint64_t *data)
-{
-	switch (d->type) {
-	case ION_VALVE_BLK:
-		d->nr_queues = 1;
-		*entries = ION_BLK_ENTRIES;
-		*data = (uint64_t)ION_BLK_ENTRIES * d->config.blk.slot_size;
-		break;
-	case ION_VALVE_NET:
-		d->nr_queues = 2;
-		*entries = ION_NET_ENTRIES;
-		*data = 2ULL * ION_NET_ENTRIES * d->config.net.buf_size;
-		break;
-	default:
-		d->nr_queues = 1;
-		*entries = ION_INPUT_ENTRIES;
-		*data = 0;
-		break;
-	}
-}
-
 static const char *mib(uint64_t b, char *buf, size_t n)
 {
 	if (b % (1024 * 1024) == 0)
@@ -45,57 +22,113 @@ static const char *mib(uint64_t b, char *buf, size_t n)
 	return buf;
 }
 
+/* "4 block valves, net, input": what the valves d[0..nr) are. */
+static void describe(const struct ion_valve *d, unsigned nr, char *buf,
+		     size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned t = 0; t < ion_nr_valve_types; t++) {
+		const struct ion_valve_type *vt = ion_valve_types[t];
+		unsigned cnt = 0;
+
+		for (unsigned i = 0; i < nr; i++)
+			cnt += d[i].type == vt->type;
+		if (!cnt || used >= n)
+			continue;
+		if (vt->noun)
+			used += snprintf(buf + used, n - used, "%s%u %s%s",
+					 used ? ", " : "", cnt, vt->noun,
+					 cnt == 1 ? "" : "s");
+		else if (cnt == 1)
+			used += snprintf(buf + used, n - used, "%s%s",
+					 used ? ", " : "", vt->name);
+		else
+			used += snprintf(buf + used, n - used, "%s%u %s",
+					 used ? ", " : "", cnt, vt->name);
+	}
+}
+
 /*
- * Assigns offsets to every valve descriptor (type and config already set)
- * and checks that they fit the window.
+ * Gives the valves d[0..nr) (type and id set) their queues, ring offsets
+ * and data areas from the type table, and checks that they fit the window
+ * of spec s. An unknown type is refused (-EINVAL), never shaped like
+ * another.
  */
-int ion_layout(struct ion_host *h, char *err, size_t errlen)
+int ion_layout(const struct ion_host_spec *s, struct ion_valve *d, unsigned nr,
+	       char *err, size_t errlen)
 {
 	uint64_t off = ION_HEADER_SIZE;
-	unsigned nblk = 0;
-	char a[32], b[32];
+	char a[32], b[32], what[128];
 
-	for (unsigned i = 0; i < h->nr_valves; i++) {
-		struct ion_valve *d = &h->valves[i]->desc;
-		uint32_t entries;
-		uint64_t data;
+	for (unsigned i = 0; i < nr; i++) {
+		const struct ion_valve_type *t = ion_valve_type_find(d[i].type);
 
-		valve_shape(d, &entries, &data);
-		d->irq = i;
-		if (d->type == ION_VALVE_BLK)
-			nblk++;
-		for (unsigned q = 0; q < d->nr_queues; q++) {
-			struct ion_queue *rq = &d->queues[q];
+		if (!t)
+			return nc_errf(-EINVAL, err, errlen,
+				       "ion valve %u: unknown valve type %u", i,
+				       d[i].type);
+		d[i].nr_queues = t->nr_queues;
+		d[i].irq = i;
+		for (unsigned q = 0; q < t->nr_queues; q++) {
+			struct ion_queue *rq = &d[i].queues[q];
 
-			rq->entries = entries;
+			rq->entries = t->entries;
 			rq->sqe_size = sizeof(struct ion_sqe);
 			rq->cqe_size = sizeof(struct ion_cqe);
 			rq->doorbell = (i * ION_MAX_QUEUES + q) *
 				       ION_DOORBELL_STRIDE;
 			rq->sq_off = off;
-			off = align_up(off + ion_ring_bytes(entries, rq->sqe_size));
+			off = align_up(off + ion_ring_bytes(rq->entries, rq->sqe_size));
 			rq->cq_off = off;
-			off = align_up(off + ion_ring_bytes(entries, rq->cqe_size));
+			off = align_up(off + ion_ring_bytes(rq->entries, rq->cqe_size));
 		}
-		d->data_size = data;
+		d[i].data_size = t->data_size(s, d[i].id);
 	}
-	for (unsigned i = 0; i < h->nr_valves; i++) {
-		struct ion_valve *d = &h->valves[i]->desc;
-
-		if (!d->data_size)
+	for (unsigned i = 0; i < nr; i++) {
+		if (!d[i].data_size)
 			continue;
-		d->data_off = off;
-		off = align_up(off + d->data_size);
+		d[i].data_off = off;
+		off = align_up(off + d[i].data_size);
 	}
-	if (off > h->size)
-		return ion_errf(err, errlen, -ENOSPC,
-				"ion window %s too small for %u block valve%s%s%s: needs %s",
-				mib(h->size, a, sizeof(a)), nblk,
-				nblk == 1 ? "" : "s",
-				h->spec.net ? ", net" : "",
-				h->spec.input ? ", input" : "",
-				mib(off, b, sizeof(b)));
+	if (off > s->size) {
+		describe(d, nr, what, sizeof(what));
+		return nc_errf(-ENOSPC, err, errlen,
+			       "ion window %s too small for %s: needs %s",
+			       mib(s->size, a, sizeof(a)), what,
+			       mib(off, b, sizeof(b)));
+	}
 	return 0;
+}
+
+/*
+ * The valves spec s asks for, in the type table's order (ids 0.. per
+ * type), laid out by ion_layout(): what ion_host_check() and
+ * ion_host_create() both compute, without opening anything.
+ */
+int ion_plan(const struct ion_host_spec *s, struct ion_valve *d, unsigned *nr,
+	     char *err, size_t errlen)
+{
+	unsigned n = 0;
+
+	for (unsigned t = 0; t < ion_nr_valve_types; t++) {
+		const struct ion_valve_type *vt = ion_valve_types[t];
+		unsigned cnt = vt->count(s);
+
+		for (unsigned id = 0; id < cnt; id++) {
+			if (n == ION_MAX_VALVES)
+				return nc_errf(-EINVAL, err, errlen,
+					       "ion: more than %d valves",
+					       ION_MAX_VALVES);
+			memset(&d[n], 0, sizeof(d[n]));
+			d[n].type = vt->type;
+			d[n].id = id;
+			n++;
+		}
+	}
+	*nr = n;
+	return ion_layout(s, d, n, err, errlen);
 }
 
 /* Empty, at index start (0 but in wraparound tests). */

@@ -27,41 +27,41 @@ static int tap_setup(struct ion_hvalve *v, bool created, char *err,
 	int rc = 0;
 
 	if (s < 0)
-		return ion_errf(err, errlen, -errno, "net tap %s: socket: %s",
+		return nc_errf(-errno, err, errlen, "net tap %s: socket: %s",
 				v->tap, strerror(errno));
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, v->tap, sizeof(v->tap));
 	ifr.ifr_mtu = v->desc.config.net.mtu;
 	if (created && ioctl(s, SIOCSIFMTU, &ifr) < 0) {
-		rc = ion_errf(err, errlen, -errno, "net tap %s: mtu %u: %s",
-			      v->tap, v->desc.config.net.mtu, strerror(errno));
+		rc = nc_errf(-errno, err, errlen, "net tap %s: mtu %u: %s",
+			     v->tap, v->desc.config.net.mtu, strerror(errno));
 		goto out;
 	}
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
-		rc = ion_errf(err, errlen, -errno, "net tap %s: flags: %s",
-			      v->tap, strerror(errno));
+		rc = nc_errf(-errno, err, errlen, "net tap %s: flags: %s",
+			     v->tap, strerror(errno));
 		goto out;
 	}
 	if (ifr.ifr_flags & IFF_UP)
 		goto out;
 	ifr.ifr_flags |= IFF_UP;
 	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0 && (created || errno != EPERM))
-		rc = ion_errf(err, errlen, -errno, "net tap %s: up: %s", v->tap,
-			      strerror(errno));
+		rc = nc_errf(-errno, err, errlen, "net tap %s: up: %s", v->tap,
+			     strerror(errno));
 out:
 	close(s);
 	return rc;
 }
 
-int ion_net_open(struct ion_hvalve *v, char *err, size_t errlen)
+static int net_open(struct ion_hvalve *v, char *err, size_t errlen)
 {
 	const struct ion_host_spec *s = &v->h->spec;
 	struct ion_net_config *c = &v->desc.config.net;
 	struct ifreq ifr;
 
 	memcpy(c->mac, s->net_cfg.mac, sizeof(c->mac));
-	c->mtu = s->net_cfg.mtu ? s->net_cfg.mtu : ION_NET_DEFAULT_MTU;
-	c->buf_size = ION_NET_BUF;
+	c->mtu = s->net_cfg.mtu ? s->net_cfg.mtu : ION_HOST_NET_DEFAULT_MTU;
+	c->buf_size = ION_HOST_NET_BUF_SIZE;
 	c->flags = ION_NET_F_LINK_UP;
 	v->null = s->net_cfg.null;
 	if (v->null)
@@ -69,14 +69,14 @@ int ion_net_open(struct ion_hvalve *v, char *err, size_t errlen)
 	/* Blocking: io_uring waits for readiness itself. */
 	v->fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (v->fd < 0)
-		return ion_errf(err, errlen, -errno, "net: /dev/net/tun: %s",
+		return nc_errf(-errno, err, errlen, "net: /dev/net/tun: %s",
 				strerror(errno));
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
 	if (s->net_cfg.tap)
 		strncpy(ifr.ifr_name, s->net_cfg.tap, sizeof(ifr.ifr_name) - 1);
 	if (ioctl(v->fd, TUNSETIFF, &ifr) < 0)
-		return ion_errf(err, errlen, -errno, "net tap %s: %s",
+		return nc_errf(-errno, err, errlen, "net tap %s: %s",
 				s->net_cfg.tap ? s->net_cfg.tap : "(new)",
 				strerror(errno));
 	memcpy(v->tap, ifr.ifr_name, sizeof(v->tap) - 1);
@@ -95,10 +95,10 @@ static int32_t net_check(const struct ion_hvalve *v, unsigned q,
 	if (s->flags || !ion_data_ok(v, s->data_off, s->len))
 		return -EINVAL;
 	if (s->opcode == ION_OP_NET_RX)
-		return s->len < c->mtu + (uint32_t)ION_ETH_VLAN_HLEN ? -EINVAL : 0;
+		return s->len < c->mtu + ION_HOST_ETH_VLAN_HLEN ? -EINVAL : 0;
 	if (s->len < ION_ETH_HLEN)
 		return -EINVAL;
-	return s->len > c->mtu + (uint32_t)ION_ETH_VLAN_HLEN ? -EMSGSIZE : 0;
+	return s->len > c->mtu + ION_HOST_ETH_VLAN_HLEN ? -EMSGSIZE : 0;
 }
 
 static void net_submit(struct ion_hq *q, uint32_t tag)
@@ -168,8 +168,32 @@ static void net_cancel(struct ion_hq *q)
 	}
 }
 
-const struct ion_valve_ops ion_net_ops = {
+static const struct ion_valve_ops net_ops = {
 	.submit = net_submit,
 	.complete = net_complete,
 	.cancel = net_cancel,
+};
+
+static unsigned net_count(const struct ion_host_spec *s)
+{
+	return s->net ? 1 : 0;
+}
+
+/* RX buffers, then TX buffers: one of each per ring entry. */
+static uint64_t net_data_size(const struct ion_host_spec *s, unsigned id)
+{
+	(void)s;
+	(void)id;
+	return 2ULL * ION_NET_ENTRIES * ION_HOST_NET_BUF_SIZE;
+}
+
+const struct ion_valve_type ion_net_type = {
+	.type = ION_VALVE_NET,
+	.name = ION_VALVE_NET_NAME,
+	.nr_queues = ION_NET_QUEUES,
+	.entries = ION_NET_ENTRIES,
+	.count = net_count,
+	.data_size = net_data_size,
+	.open = net_open,
+	.ops = &net_ops,
 };

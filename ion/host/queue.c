@@ -52,7 +52,8 @@ void ion_valve_break(struct ion_hvalve *v, uint32_t error)
 
 	if (v->broken)
 		return;
-	v->broken = true;
+	__atomic_store_n(&v->error, error, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->broken, true, __ATOMIC_RELEASE);
 	ion_stat_add(&v->st.errors, 1);
 	__atomic_store_n(&g->error, error, __ATOMIC_RELAXED);
 	__atomic_store_n(&g->status, ION_VALVE_S_BROKEN, __ATOMIC_RELEASE);
@@ -125,26 +126,42 @@ void ion_queue_post(struct ion_hq *q, uint32_t tag, int32_t status,
 	v->posted = true;
 }
 
-/* Takes every SQ entry the CQ has room for; re-arms the doorbell when idle. */
-void ion_queue_service(struct ion_hq *q)
+/*
+ * Takes the SQ entries the CQ has room for, but at most a ring's worth
+ * (entries) per call, i.e. per service pass: a guest that refills its SQ as
+ * fast as the host empties it (bad requests complete at once; input status
+ * entries get no completion at all) would otherwise keep the service thread
+ * in this queue for ever. Returns true when it stopped at that cap with
+ * entries possibly left: the caller serves every other queue and comes back
+ * without sleeping. Otherwise (drained, or stalled on a full CQ) it re-arms
+ * the SQ event so that the next submission rings the doorbell.
+ */
+bool ion_queue_service(struct ion_hq *q)
 {
 	struct ion_hvalve *v = q->v;
 	bool credit = !v->ops->no_completions;
+	uint32_t budget = q->entries;
 	uint32_t prod;
 
 	for (;;) {
 		prod = __atomic_load_n(&q->sq->prod, __ATOMIC_ACQUIRE);
 		if ((uint32_t)(prod - q->sq_cons) > q->entries) {
 			ion_valve_break(v, ION_ERR_SQ_INDEX);
-			return;
+			return false;
 		}
 		while (q->sq_cons != prod) {
 			struct ion_req *r;
 			uint32_t tag;
 
+			if (!budget) {
+				/* The rest waits for the next pass. */
+				__atomic_store_n(&q->sq->cons, q->sq_cons,
+						 __ATOMIC_RELEASE);
+				return true;
+			}
 			if (credit) {
 				if (!ion_queue_cq_refresh(q))
-					return;
+					return false;
 				if (q->inflight + (q->cq_prod - q->cq_cons) >=
 				    q->entries)
 					break;
@@ -156,10 +173,11 @@ void ion_queue_service(struct ion_hq *q)
 			r->busy = true;
 			q->sq_cons++;
 			q->inflight++;
+			budget--;
 			ion_stat_add(&v->st.requests, 1);
 			v->ops->submit(q, tag);
 			if (v->broken)
-				return;
+				return false;
 		}
 		__atomic_store_n(&q->sq->cons, q->sq_cons, __ATOMIC_RELEASE);
 		/*
@@ -170,7 +188,7 @@ void ion_queue_service(struct ion_hq *q)
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (q->sq_cons != prod ||
 		    __atomic_load_n(&q->sq->prod, __ATOMIC_ACQUIRE) == prod)
-			return;
+			return false;
 	}
 }
 

@@ -11,11 +11,28 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host.h"
 
 #define ION_URING_SQ		256
+/*
+ * A stop is bounded: backend I/O still in flight this long after the stop
+ * began is cancelled (IORING_OP_ASYNC_CANCEL), and the host waits no longer
+ * than ION_STOP_LIMIT_MS for it before it syncs the disks and returns.
+ */
+#define ION_STOP_GRACE_MS	250
+#define ION_STOP_LIMIT_MS	2000
+#define ION_STOP_TICK_MS	50	/* how often a stopping thread looks */
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
 
 static unsigned pow2_up(unsigned x)
 {
@@ -97,23 +114,23 @@ int ion_ring_setup(struct ion_host *h, char *err, size_t errlen)
 	p.cq_entries = pow2_up(2 * need < ION_URING_SQ ? ION_URING_SQ : 2 * need);
 	rc = io_uring_queue_init_params(ION_URING_SQ, &h->ring, &p);
 	if (rc < 0)
-		return ion_errf(err, errlen, rc, "io_uring setup: %s", strerror(-rc));
+		return nc_errf(rc, err, errlen, "io_uring setup: %s", strerror(-rc));
 	h->ring_ok = true;
 	if (!(p.features & IORING_FEAT_NODROP))
-		return ion_errf(err, errlen, -EOPNOTSUPP,
+		return nc_errf(-EOPNOTSUPP, err, errlen,
 				"io_uring: kernel lacks IORING_FEAT_NODROP (Linux 5.5)");
 	/* Without it liburing's timed waits queue IORING_OP_TIMEOUT SQEs,
 	 * which the restrictions below refuse. */
 	if (!(p.features & IORING_FEAT_EXT_ARG))
-		return ion_errf(err, errlen, -EOPNOTSUPP,
+		return nc_errf(-EOPNOTSUPP, err, errlen,
 				"io_uring: kernel lacks IORING_FEAT_EXT_ARG (Linux 5.11)");
 	rc = register_files(h);
 	if (rc < 0)
-		return ion_errf(err, errlen, rc, "io_uring: registering %d files: %s",
+		return nc_errf(rc, err, errlen, "io_uring: registering %d files: %s",
 				h->nr_files, strerror(-rc));
 	rc = io_uring_register_buffers(&h->ring, &iov, 1);
 	if (rc < 0)
-		return ion_errf(err, errlen, rc,
+		return nc_errf(rc, err, errlen,
 				"io_uring: registering the 0x%llx-byte window as a fixed buffer: %s%s",
 				(unsigned long long)h->size, strerror(-rc),
 				rc == -ENOMEM ? " (RLIMIT_MEMLOCK too low?)" : "");
@@ -121,7 +138,7 @@ int ion_ring_setup(struct ion_host *h, char *err, size_t errlen)
 	if (!rc)
 		rc = uring_register(h, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
 	if (rc < 0)
-		return ion_errf(err, errlen, rc, "io_uring: restricting the ring: %s",
+		return nc_errf(rc, err, errlen, "io_uring: restricting the ring: %s",
 				strerror(-rc));
 	return 0;
 }
@@ -193,6 +210,8 @@ static void begin_stop(struct ion_host *h)
 	struct ion_header *hdr = h->win;
 
 	h->stopping = true;
+	h->stop_ms = mono_ms();
+	h->cancelled = false;
 	__atomic_store_n(&hdr->host_state, ION_HOST_STOPPING, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < h->nr_valves; i++) {
 		struct ion_hvalve *v = h->valves[i];
@@ -203,23 +222,67 @@ static void begin_stop(struct ion_host *h)
 	}
 }
 
-static void service_valve(struct ion_hvalve *v)
+/* Asks the kernel to cancel the backend operation of every busy request. */
+static void cancel_inflight(struct ion_host *h)
 {
+	for (unsigned i = 0; i < h->nr_valves; i++) {
+		struct ion_hvalve *v = h->valves[i];
+
+		if (v->fd < 0)
+			continue;
+		for (unsigned q = 0; q < v->desc.nr_queues; q++)
+			for (uint32_t t = 0; t < v->q[q].entries; t++) {
+				struct io_uring_sqe *sqe;
+
+				if (!v->q[q].reqs[t].busy)
+					continue;
+				sqe = ion_get_sqe(h);
+				io_uring_prep_cancel64(sqe, ion_ud(ION_UD_IO, i, q, t), 0);
+				sqe->user_data = ion_ud(ION_UD_CANCEL, i, q, t);
+			}
+	}
+}
+
+/*
+ * While stopping: after the grace period, cancel what is still in flight.
+ * Returns -ETIMEDOUT once the stop took ION_STOP_LIMIT_MS, else 0.
+ */
+static int stop_tick(struct ion_host *h)
+{
+	int64_t spent = mono_ms() - h->stop_ms;
+
+	if (!h->inflight_io)
+		return 0;
+	if (!h->cancelled && spent >= ION_STOP_GRACE_MS) {
+		h->cancelled = true;
+		cancel_inflight(h);
+	}
+	return spent >= ION_STOP_LIMIT_MS ? -ETIMEDOUT : 0;
+}
+
+/* Serves each queue of v once; true when one stopped at its per-pass cap. */
+static bool service_valve(struct ion_hvalve *v)
+{
+	bool more = false;
+
 	if (v->broken || !ion_valve_layout_ok(v))
-		return;
+		return false;
 	for (unsigned q = 0; q < v->desc.nr_queues && !v->broken; q++)
-		ion_queue_service(&v->q[q]);
+		more |= ion_queue_service(&v->q[q]);
+	return more;
 }
 
 /*
  * Reaps finished I/O, takes new requests (unless stopping), notifies; what
- * it queued is left for the caller to submit.
+ * it queued is left for the caller to submit. Returns a negative errno, or
+ * the number of valves with SQ entries left over by the per-queue cap: the
+ * caller must not sleep before the next pass then.
  */
 static int service_pass(struct ion_host *h, bool wait, int timeout_ms)
 {
 	struct io_uring_cqe *cqe;
 	unsigned head, n = 0;
-	int rc;
+	int rc, more = 0;
 
 	if (wait && h->inflight_io) {
 		struct __kernel_timespec ts = {
@@ -241,18 +304,19 @@ static int service_pass(struct ion_host *h, bool wait, int timeout_ms)
 		struct ion_hvalve *v = h->valves[i];
 
 		if (v == h->input) {
+			/* Held for one capped pass at most: injection waits little. */
 			pthread_mutex_lock(&v->lock);
 			if (!h->stopping)
-				service_valve(v);
+				more += service_valve(v);
 			ion_valve_notify(v);
 			pthread_mutex_unlock(&v->lock);
 			continue;
 		}
 		if (!h->stopping)
-			service_valve(v);
+			more += service_valve(v);
 		ion_valve_notify(v);
 	}
-	return 0;
+	return more;
 }
 
 /* One service pass, and submit what it queued. */
@@ -260,7 +324,7 @@ int ion_service_pass(struct ion_host *h, bool wait, int timeout_ms)
 {
 	int rc = service_pass(h, wait, timeout_ms);
 
-	if (!rc)
+	if (rc >= 0)
 		rc = io_uring_submit(&h->ring);
 	return rc < 0 ? rc : 0;
 }
@@ -268,8 +332,32 @@ int ion_service_pass(struct ion_host *h, bool wait, int timeout_ms)
 static void sync_disks(struct ion_host *h)
 {
 	for (unsigned i = 0; i < h->nr_valves; i++)
-		if (h->valves[i]->desc.type == ION_VALVE_BLK)
-			ion_blk_sync(h->valves[i]);
+		if (h->valves[i]->ops->sync)
+			h->valves[i]->ops->sync(h->valves[i]);
+}
+
+/*
+ * The thread ended with rc on its own: nothing serves the valves any more.
+ * Every valve is marked broken (with an interrupt) and host_state becomes
+ * STOPPING, so the guest sees it; the VMM learns it from fail_fd.
+ */
+static void thread_failed(struct ion_host *h, int rc)
+{
+	struct ion_header *hdr = h->win;
+	uint64_t one = 1;
+
+	h->stopping = true;
+	__atomic_store_n(&hdr->host_state, ION_HOST_STOPPING, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < h->nr_valves; i++) {
+		struct ion_hvalve *v = h->valves[i];
+
+		pthread_mutex_lock(&v->lock);
+		ion_valve_break(v, ION_ERR_HOST);
+		pthread_mutex_unlock(&v->lock);
+	}
+	__atomic_store_n(&h->thread_err, rc, __ATOMIC_RELEASE);
+	if (write(h->fail_fd, &one, sizeof(one)) != sizeof(one))
+		return;	/* a full counter is readable already */
 }
 
 static void *service_thread(void *arg)
@@ -279,21 +367,55 @@ static void *service_thread(void *arg)
 
 	arm_all(h);
 	for (;;) {
+		bool more;
+
 		if (!h->stopping && __atomic_load_n(&h->stop_req, __ATOMIC_ACQUIRE))
 			begin_stop(h);
+		if (h->spec.fail_thread) {
+			rc = h->spec.fail_thread;	/* test only */
+			break;
+		}
 		rc = service_pass(h, false, 0);
 		if (rc < 0)
 			break;
+		more = rc > 0;
 		if (h->stopping && !h->inflight_io) {
 			rc = io_uring_submit(&h->ring);
 			break;
 		}
-		/* One syscall submits this pass's work and waits for the next. */
-		rc = io_uring_submit_and_wait(&h->ring, 1);
-		if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
+		if (h->stopping) {
+			struct __kernel_timespec ts = {
+				.tv_nsec = ION_STOP_TICK_MS * 1000000L,
+			};
+			struct io_uring_cqe *cqe;
+
+			rc = stop_tick(h);
+			if (rc < 0)
+				break;	/* given up on it: sync and return */
+			rc = io_uring_submit_and_wait_timeout(&h->ring, &cqe, 1,
+							      &ts, NULL);
+			if (rc < 0 && rc != -ETIME && rc != -EINTR &&
+			    rc != -EAGAIN && rc != -EBUSY)
+				break;
+			continue;
+		}
+		/*
+		 * One syscall submits this pass's work and waits for the next;
+		 * a queue left over by its cap means no waiting: every valve is
+		 * served again at once.
+		 */
+		if (more)
+			rc = io_uring_submit(&h->ring);
+		else
+			rc = io_uring_submit_and_wait(&h->ring, 1);
+		/* -EBUSY: completions overflowed; the next pass reaps them. */
+		if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY)
 			break;
 	}
-	h->thread_err = rc < 0 ? rc : 0;
+	if (rc < 0 && !__atomic_load_n(&h->stop_req, __ATOMIC_ACQUIRE))
+		thread_failed(h, rc);
+	else
+		__atomic_store_n(&h->thread_err, rc < 0 ? rc : 0, __ATOMIC_RELEASE);
 	sync_disks(h);
 	return NULL;
 }
@@ -323,12 +445,10 @@ int ion_host_stop(struct ion_host *h)
 	uint64_t one = 1;
 
 	if (!h->running) {
-		int tries = 30;
-
 		if (!h->stopping)
 			begin_stop(h);
-		while (h->inflight_io && tries-- &&
-		       ion_service_pass(h, true, 1000) == 0)
+		while (h->inflight_io && !stop_tick(h) &&
+		       ion_service_pass(h, true, ION_STOP_TICK_MS) == 0)
 			;
 		sync_disks(h);
 		return h->inflight_io ? -ETIMEDOUT : 0;
@@ -361,7 +481,7 @@ int ion_host_reset(struct ion_host *h)
 		return -EBUSY;
 	if (!h->stopping)
 		begin_stop(h);
-	while (h->inflight_io && tries--)
+	while (h->inflight_io && tries-- && !stop_tick(h))
 		if (ion_service_pass(h, true, 100) < 0)
 			break;
 	if (h->inflight_io)
@@ -370,7 +490,8 @@ int ion_host_reset(struct ion_host *h)
 		struct ion_hvalve *v = h->valves[i];
 
 		pthread_mutex_lock(&v->lock);
-		v->broken = false;
+		__atomic_store_n(&v->broken, false, __ATOMIC_RELEASE);
+		v->error = ION_ERR_NONE;
 		v->posted = false;
 		for (unsigned q = 0; q < v->desc.nr_queues; q++)
 			ion_queue_reset(&v->q[q]);

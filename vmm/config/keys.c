@@ -433,11 +433,12 @@ static int set_net_mac(struct ctx *x, const struct nc_toml_value *v)
 	return 0;
 }
 
+/* The ION host's own limits (config.h includes <nipcell/ion_host.h>). */
 static int set_net_mtu(struct ctx *x, const struct nc_toml_value *v)
 {
 	uint64_t n = 0;
 
-	if (get_uint(x, v, 68, 9000, &n))
+	if (get_uint(x, v, ION_HOST_NET_MIN_MTU, ION_HOST_NET_MAX_MTU, &n))
 		return -EINVAL;
 	x->c->net_mtu = n;
 	return 0;

@@ -6,11 +6,13 @@
  *
  * Life cycle: ion_host_create() -> bind the fds to KVM (ion_host_memfd(),
  * ion_host_doorbell_fd(), ion_host_irq_fd()) -> ion_host_start() -> guest
- * runs -> ion_host_stop() -> ion_host_destroy(). Tests and the fuzz target
- * may drive the host without the thread through ion_host_poll().
+ * runs, the VMM watching ion_host_fail_fd() -> ion_host_stop() ->
+ * ion_host_destroy(). `check` runs only ion_host_check(). Tests and the
+ * fuzz target may drive the host without the thread through ion_host_poll().
  *
- * Every function returns 0 or a negative errno; ion_host_create() also
- * writes a message naming the offending field or file into err.
+ * Every function returns 0 or a negative errno; ion_host_check() and
+ * ion_host_create() also write a message naming the offending field or
+ * file into err.
  */
 #ifndef NIPCELL_ION_HOST_H
 #define NIPCELL_ION_HOST_H
@@ -22,6 +24,22 @@
 #include <nipcell/ion.h>
 
 #define ION_HOST_MAX_BLK	4
+
+/*
+ * The net valve's frame buffers and the MTU range they allow: a frame is
+ * the MTU plus up to 18 bytes of Ethernet and VLAN header, and must fit one
+ * buffer. The cell file's net.mtu takes the same range.
+ */
+#define ION_HOST_NET_BUF_SIZE	2048U
+#define ION_HOST_ETH_VLAN_HLEN	18U
+#define ION_HOST_NET_MIN_MTU	68U		/* IPv4's minimum */
+#define ION_HOST_NET_MAX_MTU	(ION_HOST_NET_BUF_SIZE - ION_HOST_ETH_VLAN_HLEN)
+#define ION_HOST_NET_DEFAULT_MTU 1500U
+_Static_assert(ION_HOST_NET_MAX_MTU + ION_HOST_ETH_VLAN_HLEN <= ION_HOST_NET_BUF_SIZE,
+	       "the largest frame must fit one net buffer");
+_Static_assert(ION_HOST_NET_MIN_MTU <= ION_HOST_NET_DEFAULT_MTU &&
+	       ION_HOST_NET_DEFAULT_MTU <= ION_HOST_NET_MAX_MTU,
+	       "the default MTU is in range");
 
 struct ion_host;
 
@@ -42,12 +60,14 @@ struct ion_host_spec {
 	struct {
 		const char *tap;	/* existing tap to attach; NULL: create one */
 		uint8_t mac[6];		/* the guest's MAC */
-		uint16_t mtu;		/* 0: 1500 */
+		uint16_t mtu;		/* 0: 1500; else ION_HOST_NET_MIN_MTU..MAX */
 		bool null;		/* no tap: TX is dropped, RX never fills */
 	} net_cfg;
 	bool input;
 	bool corrupt_magic;	/* test only: seed a wrong magic */
 	uint32_t ring_start;	/* test only: first index of every ring */
+	int fail_thread;	/* test only: -errno the service thread's
+				 * first pass fails with (see ion_host_fail_fd()) */
 };
 
 struct ion_valve_stats {
@@ -56,7 +76,23 @@ struct ion_valve_stats {
 	uint64_t doorbells;	/* doorbell eventfd wake-ups */
 	uint64_t interrupts;	/* irq eventfd writes */
 	uint64_t errors;	/* requests completed with an error status */
+	/*
+	 * From the host's own state, never from the guest-writable window:
+	 * the host broke the valve (and stopped serving it), and why
+	 * (ION_ERR_*; ION_ERR_NONE while it is not broken).
+	 */
+	bool broken;
+	uint32_t error;
 };
+
+/*
+ * What `nipcell-vmm check` runs, and ion_host_create() runs first: the spec's
+ * fields, then the window layout (-ENOSPC "ion window 16 MiB too small for
+ * 4 block valves, net, input: needs 17.1 MiB"), with the same code as
+ * ion_host_create() but without opening a file, a tap or a memfd. Returns 0
+ * or -errno with a message in err.
+ */
+int ion_host_check(const struct ion_host_spec *spec, char *err, size_t errlen);
 
 /*
  * Opens the backends, creates the memfd window, lays it out and seeds the
@@ -74,6 +110,11 @@ int ion_host_memfd(struct ion_host *h);
 unsigned ion_host_nr_valves(struct ion_host *h);
 /* The seeded descriptor: a host-private copy, not the guest-writable one. */
 const struct ion_valve *ion_host_valve(struct ion_host *h, unsigned v);
+/*
+ * The name of valve type type in the host's table of valve types ("blk",
+ * "net", "input"), or NULL for a type this host does not have.
+ */
+const char *ion_host_valve_type_name(uint16_t type);
 /* Name of the tap the net valve uses (created or attached), or NULL. */
 const char *ion_host_tap_name(struct ion_host *h);
 
@@ -85,11 +126,29 @@ int ion_host_irq_fd(struct ion_host *h, unsigned v);
 /* Starts the service thread (one thread, one io_uring, sleeps when idle). */
 int ion_host_start(struct ion_host *h);
 /*
- * Graceful stop: host_state becomes ION_HOST_STOPPING, no new request is
- * taken, in-flight I/O completes (pending net RX buffers complete with
- * -ECANCELED), every writable disk is fdatasync'ed, the thread is joined.
+ * Graceful and bounded stop: host_state becomes ION_HOST_STOPPING, no new
+ * request is taken, in-flight I/O completes (pending net RX buffers complete
+ * with -ECANCELED; a write-zeroes being zero-filled is not continued and
+ * completes with -ECANCELED), what is still in flight after 250 ms is
+ * cancelled, every writable disk is fdatasync'ed, the thread is joined.
+ * Returns within about 2 s plus the fdatasync: -ETIMEDOUT when I/O was
+ * still in flight then, the thread's error if it died (see
+ * ion_host_fail_fd()), else 0.
  */
 int ion_host_stop(struct ion_host *h);
+
+/*
+ * For the VMM's main wait loop (poll it next to its stop eventfd): an
+ * eventfd that becomes readable when the service thread exited on its own,
+ * with an error (an io_uring failure), not through ion_host_stop(). By then
+ * every valve is broken (ION_ERR_HOST) and host_state is ION_HOST_STOPPING,
+ * so the guest sees it; guest I/O is no longer served, and the VMM should
+ * stop the cell, report ion_host_thread_error() and exit with an error.
+ * ion_host_stop() still joins the thread and syncs the disks.
+ */
+int ion_host_fail_fd(struct ion_host *h);
+/* The service thread's -errno once it ended with an error, else 0. */
+int ion_host_thread_error(struct ion_host *h);
 
 /*
  * Without the thread (tests, fuzzing; never after ion_host_start()): one

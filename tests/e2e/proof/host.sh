@@ -47,9 +47,40 @@ else
 	echo "NCT FAIL net-ping-host-to-guest the cell never answered the host's ping"
 fi
 
-# Input and statistics.
-echo "NCT PASS host-input-injected $(cat input.sent 2>/dev/null || echo 0) KEY_A press/release groups accepted by the valve"
-if [ -s stats.out ]; then
-	echo "NCT INFO valve stats during the run: $(tr '\n' ';' <stats.out)"
+# Input and statistics, from the last valve statistics setup.sh's loop read
+# while the cell ran: every event the host was told "ok" for is one the
+# input valve counts (requests=), at least one whole KEY_A group went in, and
+# no valve is broken; the disk and net valves served requests, the disks
+# without an error.
+st=input.stats
+if [ ! -s $st ]; then
+	echo "NCT FAIL host-input-injected no valve statistics were read while the cell ran"
+else
+	set -- $(sed -n 's/^injected groups=\([0-9]*\) events=\([0-9]*\)$/\1 \2/p' $st)
+	groups=${1:-0} events=${2:-0}
+	valve=$(sed -n 's/^valve [0-9]* input[0-9]* requests=\([0-9]*\) .*/\1/p' $st)
+	if [ "$groups" -ge 1 ] && [ "$valve" = "$events" ]; then
+		echo "NCT PASS host-input-injected $groups KEY_A press/release groups: the input valve accepted $valve events, as many as the host injected"
+	else
+		echo "NCT FAIL host-input-injected $groups groups, $events events injected, the input valve counted '${valve}'"
+	fi
+	bad=
+	for v in blk0 net0; do
+		n=$(sed -n "s/^valve [0-9]* $v requests=\([0-9]*\) .*/\1/p" $st)
+		[ "${n:-0}" -gt 0 ] || bad="$bad $v served no request;"
+	done
+	for v in blk0 blk1; do
+		n=$(sed -n "s/^valve [0-9]* $v .* errors=\([0-9]*\) .*/\1/p" $st)
+		[ "$n" = 0 ] || bad="$bad $v errors=${n:-?};"
+	done
+	broken=$(grep -c '^valve .* broken=1$' $st)
+	[ "$broken" = 0 ] || bad="$bad $broken valve(s) broken;"
+	nv=$(grep -c '^valve ' $st)
+	[ "$nv" = 4 ] || bad="$bad $nv valves, want 4 (blk0 blk1 net0 input0);"
+	if [ -z "$bad" ]; then
+		echo "NCT PASS host-valve-stats during the run: $(grep '^valve ' $st | sed 's/ doorbells=.* errors=/ errors=/' | tr '\n' ';')"
+	else
+		echo "NCT FAIL host-valve-stats$bad $(grep '^valve ' $st | tr '\n' ';')"
+	fi
 fi
 tapctl del nxtap0 2>/dev/null

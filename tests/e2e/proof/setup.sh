@@ -35,17 +35,22 @@ echo $! >>bg.pids
 
 # Input: inject KEY_A press/release until the cell is gone; the guest reads
 # its evdev device. Events sent before it opens the device are lost, so
-# keep sending; count what the valve took.
+# keep sending. After each group the valve statistics are read while the
+# cell runs; input.stats holds the last answer that came back whole, with
+# the number of events the valve had said "ok" to just before it (only
+# this loop injects, so the input valve's requests= must equal it).
 (
 	while [ ! -S cell.sock ]; do sleep 0.1; done
-	n=0
+	n=0 ev=0
+	inject() { nipcell-vmm ctl cell.sock input "$@" >/dev/null 2>&1 && ev=$((ev + 1)); }
 	while [ -S cell.sock ]; do
-		nipcell-vmm ctl cell.sock input EV_KEY 30 1 >/dev/null 2>&1 &&
-			nipcell-vmm ctl cell.sock input EV_SYN SYN_REPORT 0 >/dev/null 2>&1 &&
-			nipcell-vmm ctl cell.sock input EV_KEY 30 0 >/dev/null 2>&1 &&
-			nipcell-vmm ctl cell.sock input EV_SYN SYN_REPORT 0 >/dev/null 2>&1 &&
-			n=$((n + 1)) && echo $n >input.sent
-		nipcell-vmm ctl cell.sock stats >stats.out 2>&1
+		inject EV_KEY 30 1 && inject EV_SYN SYN_REPORT 0 &&
+			inject EV_KEY 30 0 && inject EV_SYN SYN_REPORT 0 &&
+			n=$((n + 1))
+		if nipcell-vmm ctl cell.sock stats >stats.tmp 2>&1; then
+			{ echo "injected groups=$n events=$ev"; cat stats.tmp; } >input.stats.tmp &&
+				mv input.stats.tmp input.stats
+		fi
 		sleep 0.2
 	done
 ) &

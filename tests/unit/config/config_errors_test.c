@@ -171,9 +171,9 @@ static const struct bad bad[] = {
 	{ "[ion]\nsize = \"16M\"\nbase = 0xffffe00000\n", "cell.toml:3:1: ",
 	  "ion window [0xffffe00000, 0x10000e00000) ends above 2^40" },
 	{ "[net]\nmtu = 67\n", "cell.toml:2:7: ",
-	  "mtu must be between 68 and 9000, not 67" },
-	{ "[net]\nmtu = 9001\n", "cell.toml:2:7: ",
-	  "mtu must be between 68 and 9000, not 9001" },
+	  "mtu must be between 68 and 2030, not 67" },
+	{ "[net]\nmtu = 2031\n", "cell.toml:2:7: ",
+	  "mtu must be between 68 and 2030, not 2031" },
 
 	/* ---- sizes ---- */
 	{ "[cell]\nmemory = \"512Q\"\n", "cell.toml:2:10: ",

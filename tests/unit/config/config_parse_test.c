@@ -121,7 +121,7 @@ static const char all_keys[] =
 	"path = \"/dev/null\"\n"
 	"[net]\n"
 	"mac = \"0A:bc:DE:f0:00:01\"\n"
-	"mtu = 9000\n"
+	"mtu = 2030\n"
 	"[input]\n"
 	"enabled = false\n"
 	"[control]\n"
@@ -161,7 +161,7 @@ START_TEST(all_keys_cell)
 	ck_assert_uint_eq(c.line_net, 28);
 	ck_assert_ptr_null(c.net_tap);
 	ck_assert_mem_eq(c.net_mac, mac, 6);
-	ck_assert_uint_eq(c.net_mtu, 9000);
+	ck_assert_uint_eq(c.net_mtu, 2030);
 	ck_assert(!c.input);
 	ck_assert_str_eq(c.control_socket, "/srv/cells/p/run/ctl.sock");
 	ck_assert_uint_eq(c.line_control_socket, 34);

@@ -112,11 +112,34 @@ END_TEST
 
 START_TEST(stats_lists_every_valve)
 {
-	char *out;
+	struct ion_host_spec spec = { .size = ION_DEFAULT_SIZE, .nr_blk = 2, .net = true,
+				      .input = true };
+	char err[256], want[64], *out;
 
+	/* A cell with valves of every type: two null disks, a null link, input. */
+	spec.blk[0].null = spec.blk[1].null = true;
+	spec.blk[0].null_size = spec.blk[1].null_size = 1 << 20;
+	spec.net_cfg.null = true;
+	spec.net_cfg.mac[0] = 0x02;
+	nc_control_stop(&ctl);
+	ion_host_destroy(ion);
+	ck_assert_int_eq(ion_host_create(&ion, &spec, err, sizeof(err)), 0);
+	ck_assert_int_eq(nc_control_start(&ctl, sock, &m, ion, err, sizeof(err)), 0);
 	talk("input EV_KEY 30 1\n");
 	out = talk("stats\n");
-	ck_assert_msg(strstr(out, "valve 0 input0 requests="), "got: %s", out);
+	ck_assert_msg(strstr(out, "valve 0 blk0 requests=0 "), "got: %s", out);
+	ck_assert_msg(strstr(out, "valve 1 blk1 requests=0 "), "got: %s", out);
+	ck_assert_msg(strstr(out, "valve 2 net0 requests=0 "), "got: %s", out);
+	ck_assert_msg(strstr(out, "valve 3 input0 requests=1 bytes=16 "), "got: %s", out);
+	for (unsigned v = 0; v < 4; v++) {
+		const char *line;
+
+		snprintf(want, sizeof(want), "valve %u ", v);
+		line = strstr(out, want);
+		ck_assert_ptr_nonnull(line);
+		ck_assert_msg(!strncmp(strchr(line, '\n') - 9, " broken=0", 9), "got: %s", out);
+	}
+	ck_assert_ptr_null(strstr(out, "valve 4 "));
 	ck_assert_ptr_nonnull(strstr(out, " broken=0\nok\n"));
 }
 END_TEST

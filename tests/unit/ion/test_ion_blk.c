@@ -6,6 +6,7 @@
  */
 #include "../nc_check.h"
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sys/stat.h>
 
@@ -366,6 +367,106 @@ START_TEST(guest_thread_real_file)
 }
 END_TEST
 
+/* ion_host_create() on spec fails with -EBUSY and a message containing want. */
+static void create_busy(const struct ion_host_spec *s, const char *want)
+{
+	struct ion_host *h2 = (void *)1;
+	char err[512] = "";
+
+	ck_assert_int_eq(ion_host_create(&h2, s, err, sizeof(err)), -EBUSY);
+	ck_assert_ptr_null(h2);
+	ck_assert_msg(strstr(err, want), "error \"%s\" lacks \"%s\"", err, want);
+}
+
+/* Images are locked (OFD locks): shared read-only, exclusive read-write. */
+START_TEST(image_locks)
+{
+	struct ion_host_spec rw = default_spec(img), ro = default_spec(img);
+	struct ion_host *a, *b;
+	char want[512];
+
+	ro.blk[0].readonly = true;
+	snprintf(want, sizeof(want),
+		 "blk[0] %s: locked by another process (is another cell or tool using it?)",
+		 img);
+	/* rw + rw: refused until the first host is gone */
+	a = create_ok(&rw);
+	create_busy(&rw, want);
+	create_busy(&ro, want);		/* rw + ro */
+	ion_host_destroy(a);
+	b = create_ok(&rw);
+	ion_host_destroy(b);
+	/* ro + ro: both; ro + rw: refused */
+	a = create_ok(&ro);
+	b = create_ok(&ro);
+	create_busy(&rw, want);
+	ion_host_destroy(a);
+	create_busy(&rw, want);		/* b still holds it */
+	ion_host_destroy(b);
+	b = create_ok(&rw);
+	ion_host_destroy(b);
+	/* one cell with the image twice, writable: refused, with its own words */
+	rw.nr_blk = 2;
+	rw.blk[1].path = img;
+	create_busy(&rw, "blk[1] ");
+	create_busy(&rw, ": the same image as blk[0], and not both read-only");
+	ro.nr_blk = 2;
+	ro.blk[1] = ro.blk[0];
+	ion_host_destroy(create_ok(&ro));
+}
+END_TEST
+
+/* A service thread that dies says so: fail_fd, its error, broken valves. */
+START_TEST(thread_failure_reported)
+{
+	struct ion_host_spec s = default_spec(img);
+	struct pollfd p;
+	struct ion_valve_stats st;
+	struct ion_header *hd;
+	uint64_t n;
+
+	s.fail_thread = -EOWNERDEAD;
+	h = create_ok(&s);
+	hd = ion_host_window(h);
+	p = (struct pollfd){ .fd = ion_host_fail_fd(h), .events = POLLIN };
+	ck_assert_int_ge(p.fd, 0);
+	ck_assert_int_eq(poll(&p, 1, 0), 0);		/* not before */
+	ck_assert_int_eq(ion_host_thread_error(h), 0);
+	ck_assert_int_eq(ion_host_start(h), 0);
+	ck_assert_int_eq(poll(&p, 1, 1000), 1);
+	ck_assert_int_eq(read(p.fd, &n, sizeof(n)), sizeof(n));
+	ck_assert_int_eq(ion_host_thread_error(h), -EOWNERDEAD);
+	/* the guest sees it: the host stops and every valve is broken */
+	ck_assert_uint_eq(hd->host_state, ION_HOST_STOPPING);
+	for (unsigned v = 0; v < ion_host_nr_valves(h); v++) {
+		ck_assert_uint_eq(hd->valves[v].status, ION_VALVE_S_BROKEN);
+		ck_assert_uint_eq(hd->valves[v].error, ION_ERR_HOST);
+		ck_assert_int_eq(ion_host_stats(h, v, &st), 0);
+		ck_assert_int_eq(st.broken, 1);
+		ck_assert_uint_eq(st.error, ION_ERR_HOST);
+	}
+	ck_assert_int_eq(ion_host_input_inject(h, 1, 30, 1), -EIO);
+	/* stop joins the dead thread and says why it died */
+	ck_assert_int_eq(ion_host_stop(h), -EOWNERDEAD);
+	ion_host_destroy(h);
+}
+END_TEST
+
+/* A stop is not a failure: fail_fd stays quiet. */
+START_TEST(stop_is_not_a_failure)
+{
+	struct pollfd p;
+
+	open_blk(false, false);
+	p = (struct pollfd){ .fd = ion_host_fail_fd(h), .events = POLLIN };
+	ck_assert_int_eq(ion_host_start(h), 0);
+	ck_assert_int_eq(ion_host_stop(h), 0);
+	ck_assert_int_eq(poll(&p, 1, 0), 0);
+	ck_assert_int_eq(ion_host_thread_error(h), 0);
+	ion_host_destroy(h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ion_blk");
@@ -379,6 +480,9 @@ int main(void)
 	tcase_add_test(tc, direct_io);
 	tcase_add_test(tc, stop_completes_inflight);
 	tcase_add_test(tc, guest_thread_real_file);
+	tcase_add_test(tc, image_locks);
+	tcase_add_test(tc, thread_failure_reported);
+	tcase_add_test(tc, stop_is_not_a_failure);
 	suite_add_tcase(s, tc);
 	return nc_check_run(s);
 }

@@ -255,17 +255,66 @@ START_TEST(window_too_small)
 	s = default_spec(img0);
 	s.size = ION_MIN_SIZE;
 	create_fails(&s, -ENOSPC, "ion window 1 MiB too small for 1 block valve");
-	/* the same cell fits once the window grows */
+	/* the same cell fits once the window grows (one image: read-only) */
 	s.size = 32 << 20;
 	s.nr_blk = 4;
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < 4; i++) {
 		s.blk[i].path = img0;
+		s.blk[i].readonly = true;
+	}
 	ion_host_destroy(create_ok(&s));
 	/* an image smaller than a block */
 	s = default_spec(img0);
 	ck_assert_int_eq(truncate(img1, 100), 0);
 	s.blk[0].path = img1;
 	create_fails(&s, -EINVAL, "smaller than one 512-byte block");
+}
+END_TEST
+
+/* ion_host_check() fails with rc and an error containing want. */
+static void check_fails(const struct ion_host_spec *s, int rc, const char *want)
+{
+	char err[256] = "";
+
+	ck_assert_int_eq(ion_host_check(s, err, sizeof(err)), rc);
+	ck_assert_msg(strstr(err, want), "error \"%s\" lacks \"%s\"", err, want);
+}
+
+/* `check`: the spec and layout checks of create, without opening anything. */
+START_TEST(check_without_files)
+{
+	struct ion_host_spec s = default_spec("/nonexistent/disk0.img");
+	char err[256] = "stale";
+
+	/* the default cell: two disks, net on a tap, input; nothing is opened */
+	s.nr_blk = 2;
+	s.blk[1].path = "/nonexistent/disk1.img";
+	s.blk[1].readonly = true;
+	s.net_cfg.null = false;
+	s.net_cfg.tap = "nc-no-such-tap";
+	ck_assert_int_eq(ion_host_check(&s, err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "");
+	/* the MTU range is the host's, and its limit is the named constant */
+	s.net_cfg.mtu = 9000;
+	check_fails(&s, -EINVAL, "net mtu 9000 outside 68..2030");
+	s.net_cfg.mtu = ION_HOST_NET_MAX_MTU;
+	ck_assert_int_eq(ion_host_check(&s, err, sizeof(err)), 0);
+	s.net_cfg.mtu = ION_HOST_NET_MAX_MTU + 1;
+	check_fails(&s, -EINVAL, "net mtu 2031 outside");
+	s.net_cfg.mtu = ION_HOST_NET_MIN_MTU - 1;
+	check_fails(&s, -EINVAL, "net mtu 67 outside");
+	/* a window too small for its valves */
+	s = default_spec(NULL);
+	s.size = ION_MIN_SIZE;
+	s.input = false;
+	s.nr_blk = 4;
+	for (unsigned i = 0; i < 4; i++)
+		s.blk[i].path = "/nonexistent/disk.img";
+	check_fails(&s, -ENOSPC,
+		    "ion window 1 MiB too small for 4 block valves, net: needs 17.1 MiB");
+	/* and ion_host_create() says the same, before it opens a file */
+	create_fails(&s, -ENOSPC,
+		     "ion window 1 MiB too small for 4 block valves, net: needs 17.1 MiB");
 }
 END_TEST
 
@@ -282,6 +331,7 @@ int main(void)
 	tcase_add_test(tc, corrupt_magic_refused);
 	tcase_add_test(tc, spec_errors);
 	tcase_add_test(tc, window_too_small);
+	tcase_add_test(tc, check_without_files);
 	suite_add_tcase(s, tc);
 	return nc_check_run(s);
 }

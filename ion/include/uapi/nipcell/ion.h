@@ -106,6 +106,21 @@
 #define ION_VALVE_NET		2
 #define ION_VALVE_INPUT		3
 
+/*
+ * What both sides know of each valve type besides its number: its name
+ * (the guest names its devices after it, the host its statistics) and its
+ * number of queues. ion_valve_type_name() and ion_valve_type_queues() below
+ * read them; the host's table of types (ion/host/types.c) uses the same
+ * macros. Adding a type means a number above, a name and a queue count
+ * here, a case in each helper and an entry in that table.
+ */
+#define ION_VALVE_BLK_NAME	"blk"
+#define ION_VALVE_NET_NAME	"net"
+#define ION_VALVE_INPUT_NAME	"input"
+#define ION_BLK_QUEUES		1
+#define ION_NET_QUEUES		2		/* ION_NET_QUEUE_RX, ION_NET_QUEUE_TX */
+#define ION_INPUT_QUEUES	1
+
 /* ion_valve.status, written by the host. */
 #define ION_VALVE_S_BROKEN	(1U << 0)	/* no longer serviced */
 
@@ -114,6 +129,7 @@
 #define ION_ERR_SQ_INDEX	1		/* SQ prod jumped backwards or past the ring */
 #define ION_ERR_CQ_INDEX	2		/* CQ cons jumped backwards or past prod */
 #define ION_ERR_LAYOUT		3		/* ring geometry in the window was altered */
+#define ION_ERR_HOST		4		/* the host's service failed; nothing is served */
 
 /*
  * Opcodes (ion_sqe.opcode). The block read/write and net TX/RX numbers are
@@ -296,6 +312,28 @@ static inline __u64 ion_ring_bytes(__u32 entries, __u32 esize)
 	return sizeof(struct ion_ring) + (__u64)entries * esize;
 }
 
+/* The name of valve type type ("blk", "net", "input"), 0 when unknown. */
+static inline const char *ion_valve_type_name(__u16 type)
+{
+	switch (type) {
+	case ION_VALVE_BLK:	return ION_VALVE_BLK_NAME;
+	case ION_VALVE_NET:	return ION_VALVE_NET_NAME;
+	case ION_VALVE_INPUT:	return ION_VALVE_INPUT_NAME;
+	default:		return (const char *)0;
+	}
+}
+
+/* The number of queues a valve of type type has, 0 when unknown. */
+static inline unsigned int ion_valve_type_queues(__u16 type)
+{
+	switch (type) {
+	case ION_VALVE_BLK:	return ION_BLK_QUEUES;
+	case ION_VALVE_NET:	return ION_NET_QUEUES;
+	case ION_VALVE_INPUT:	return ION_INPUT_QUEUES;
+	default:		return 0;
+	}
+}
+
 /* Layout checks: the same on every compiler and both sides of the window. */
 #define ION_ASSERT_SIZE(t, n) \
 	_Static_assert(sizeof(t) == (n), "ion ABI: sizeof(" #t ") != " #n)
@@ -319,6 +357,10 @@ ION_ASSERT_OFF(struct ion_header, doorbell_gpa, 48);
 ION_ASSERT_OFF(struct ion_header, guest_status, 60);
 ION_ASSERT_OFF(struct ion_header, valves, 64);
 ION_ASSERT_SIZE(struct ion_header, 64 + ION_MAX_VALVES * 320);
+_Static_assert(ION_NET_QUEUE_RX < ION_NET_QUEUES &&
+	       ION_NET_QUEUE_TX < ION_NET_QUEUES, "ion ABI: net queue numbers");
+_Static_assert(ION_BLK_QUEUES <= ION_MAX_QUEUES && ION_NET_QUEUES <= ION_MAX_QUEUES &&
+	       ION_INPUT_QUEUES <= ION_MAX_QUEUES, "ion ABI: queues per valve");
 _Static_assert(sizeof(struct ion_header) <= ION_HEADER_SIZE,
 	       "ion ABI: header does not fit ION_HEADER_SIZE");
 

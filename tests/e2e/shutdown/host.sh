@@ -30,3 +30,41 @@ if [ "$got" = "$want" ]; then
 else
 	echo "NCT FAIL shutdown-file-intact /unsynced.txt md5 $got, want $want"
 fi
+
+# The metrics the running cell answered (setup.sh): data only, no closing
+# ok, with the vCPU's MMIO exits (the console) and blk0's requests counted.
+mmio=$(sed -n 's/.*"vcpu": 0, "exits": {"mmio": \([0-9]*\),.*/\1/p' stats.json 2>/dev/null)
+req=$(sed -n 's/.*"name": "blk0", "type": "blk", "requests": \([0-9]*\),.*/\1/p' stats.json 2>/dev/null)
+prom=$(sed -n 's/^nipcell_vcpu_exits_total{vcpu="0",reason="mmio"} \([0-9]*\)$/\1/p' metrics.prom 2>/dev/null)
+if [ "${mmio:-0}" -gt 0 ] && [ "${req:-0}" -gt 0 ] && [ "${prom:-0}" -gt 0 ] &&
+   [ "$(tail -c 3 stats.json)" = "]}" ] && grep -q '^# TYPE nipcell_vcpu_exits_total counter$' metrics.prom &&
+   ! grep -q '^ok$' metrics.prom; then
+	echo "NCT PASS shutdown-metrics stats --json: vcpu 0 mmio exits $mmio, blk0 requests $req; metrics: mmio $prom"
+else
+	echo "NCT FAIL shutdown-metrics stats.json: $(head -c 200 stats.json 2>/dev/null); metrics.prom: $(grep -c . metrics.prom 2>/dev/null) lines"
+fi
+
+# run -v --report, then run -q, on a cell that powers off by itself.
+rm -f report.json
+nipcell-vmm run -v --report report.json quick.toml >quick.out 2>quick.err
+rc=$?
+if [ $rc = 0 ] && grep -q '"stop": "poweroff", "stop_message": "guest powered off (vcpu 0)", "exit_status": 0, ' report.json &&
+   grep -q '"guest_reported": true, "guest_exit": 0, "guest_failed_checks": 0, ' report.json &&
+   grep -q '"vcpus": \[{"vcpu": 0, "exits": {"mmio": [1-9]' report.json; then
+	echo "NCT PASS run-report report.json: $(grep -o '"stop": "[a-z]*"' report.json), $(grep -o '"run_seconds": [0-9.]*' report.json)"
+else
+	echo "NCT FAIL run-report exit $rc, report.json: $(head -c 300 report.json 2>/dev/null)"
+fi
+steps=$(grep -c '^nipcell-vmm: step: ' quick.err)
+if [ "$steps" -ge 3 ] && grep -q '^nipcell-vmm: guest powered off (vcpu 0) after' quick.err; then
+	echo "NCT PASS run-verbose -v printed $steps timed steps, e.g. '$(grep -m1 'step: ' quick.err | sed 's/^nipcell-vmm: step: *//; s/  */ /g')'"
+else
+	echo "NCT FAIL run-verbose $steps step lines: $(head -3 quick.err | tr '\n' '|')"
+fi
+nipcell-vmm run -q quick.toml >quick-q.out 2>quick-q.err
+rc=$?
+if [ $rc = 0 ] && [ ! -s quick-q.err ] && grep -q 'NCT PASS init-reached' quick-q.out; then
+	echo "NCT PASS run-quiet -q: exit 0, nothing on stderr"
+else
+	echo "NCT FAIL run-quiet exit $rc, stderr: $(head -3 quick-q.err | tr '\n' '|')"
+fi

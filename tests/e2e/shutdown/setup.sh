@@ -12,7 +12,7 @@ dd if=/dev/zero of=flag.img bs=1M count=0 seek=1 2>/dev/null
 			debugfs -R 'stat /unsynced.txt' disk.img >before.txt 2>&1
 			nipcell-vmm ctl cell.sock stats --json >stats.json 2>&1
 			nipcell-vmm ctl cell.sock metrics >metrics.prom 2>&1
-			nipcell-vmm ctl cell.sock shutdown --timeout 30 >shutdown.out 2>&1
+			nipcell-vmm ctl cell.sock shutdown --timeout 60 >shutdown.out 2>&1
 			echo $? >shutdown.rc
 			exit 0
 		fi

@@ -17,7 +17,7 @@
 #include "machine.h"
 #include "util/sbuf.h"
 
-#define NC_METRICS_MAX_VCPUS	64
+#define NC_METRICS_MAX_VCPUS	8	/* NC_MAX_VCPUS (run.c checks it) */
 
 struct nc_metrics {
 	double		uptime_s;	/* since the cell started */

@@ -275,6 +275,61 @@ START_TEST(shutdown_default_timeout)
 }
 END_TEST
 
+/* The largest cell's metrics fit one answer, in both formats. */
+START_TEST(largest_cell_fits_an_answer)
+{
+	static struct nc_metrics mx;
+	static char out[NC_CONTROL_ANSWER_MAX];
+	struct nc_sbuf b;
+
+	mx.uptime_s = 1e9;
+	mx.rss_kib = 1L << 40;
+	mx.nr_valves = ION_MAX_VALVES;
+	for (unsigned v = 0; v < ION_MAX_VALVES; v++) {
+		snprintf(mx.valve[v].name, sizeof(mx.valve[v].name), "input%u", v);
+		mx.valve[v].type = "input";
+		mx.valve[v].st.requests = mx.valve[v].st.bytes = UINT64_MAX;
+		mx.valve[v].st.doorbells = mx.valve[v].st.interrupts = UINT64_MAX;
+		mx.valve[v].st.errors = mx.valve[v].throttled = UINT64_MAX;
+		mx.valve[v].st.broken = true;
+		mx.valve[v].st.error = UINT32_MAX;
+	}
+	mx.nr_vcpus = NC_METRICS_MAX_VCPUS;
+	for (unsigned i = 0; i < NC_METRICS_MAX_VCPUS; i++)
+		for (unsigned r = 0; r < NC_VEXIT_NR; r++)
+			mx.vcpu[i].n[r] = UINT64_MAX;
+	nc_sbuf_init(&b, out, sizeof(out) - 3);		/* room for "ok\n" */
+	nc_metrics_json(&mx, &b);
+	ck_assert_msg(!b.overflow, "JSON needs more than %zu bytes", sizeof(out) - 3);
+	nc_sbuf_init(&b, out, sizeof(out) - 3);
+	nc_metrics_prometheus(&mx, &b);
+	ck_assert_msg(!b.overflow, "the text format needs more than %zu bytes", sizeof(out) - 3);
+	/* And a buffer too small is cut cleanly, and says so. */
+	nc_sbuf_init(&b, out, 100);
+	nc_metrics_prometheus(&mx, &b);
+	ck_assert(b.overflow);
+	ck_assert_uint_lt(strlen(out), 100);
+}
+END_TEST
+
+/* A cell without valves cannot tell its guest: an error, and no deadline. */
+START_TEST(shutdown_without_valves)
+{
+	struct ion_host_spec spec = { .size = ION_DEFAULT_SIZE };
+	char err[256];
+
+	nc_control_stop(&ctl);
+	ion_host_destroy(ion);
+	ck_assert_int_eq(ion_host_create(&ion, &spec, err, sizeof(err)), 0);
+	ck_assert_int_eq(nc_control_start(&ctl, sock, &m, ion, err, sizeof(err)), 0);
+	ck_assert_str_eq(talk("shutdown\n"),
+			 "error: shutdown: the cell has no valve whose interrupt could tell the guest\n");
+	ck_assert_int_eq(m.shutdown_at_ms, 0);
+	ck_assert_msg(strstr(talk("stats --json\n"), ", \"valves\": [], \"vcpus\": [{\"vcpu\": 0, "),
+		      "got: %s", talk("stats --json\n"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("metrics");
@@ -288,6 +343,8 @@ int main(void)
 	tcase_add_test(tc, report_file_parses);
 	tcase_add_test(tc, shutdown_asks_then_stops_hard);
 	tcase_add_test(tc, shutdown_default_timeout);
+	tcase_add_test(tc, shutdown_without_valves);
+	tcase_add_test(tc, largest_cell_fits_an_answer);
 	suite_add_tcase(s, tc);
 	return nc_check_run(s);
 }

@@ -544,8 +544,8 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 	else
 		pr_info("%s after %.2f s; the guest reported no status", rt->m.stop_why,
 			(now_ms() - t0) / 1e3);
-	/* A failure is an error: it prints even with -q. */
-	if (status == NC_EXIT_ERROR && run_log < NC_LOG_NORMAL)
+	/* An exit status other than 0 says why even with -q. */
+	if (status != NC_EXIT_OK && run_log < NC_LOG_NORMAL)
 		pr_warn("%s", rt->m.stop_why);
 	report_stats(rt);
 	if (rss_kib >= 0)

@@ -288,15 +288,14 @@ static int ctl_reply(struct ctl_conn *c, const char *s)
 /* Runs every complete line in c->in. 0, or -errno to drop the client. */
 static int ctl_lines(struct nc_control *ctl, struct ctl_conn *c)
 {
-	static char out[NC_CONTROL_ANSWER_MAX];	/* the control thread's only */
-	char *nl;
+	char *out = ctl->answer, *nl;
 	int ret;
 
 	while (!c->closing && (nl = memchr(c->in, '\n', c->in_len))) {
 		*nl = '\0';
 		if (nl > c->in && nl[-1] == '\r')
 			nl[-1] = '\0';
-		nc_control_handle(ctl->ion, ctl->m, c->in, out, sizeof(out));
+		nc_control_handle(ctl->ion, ctl->m, c->in, out, sizeof(ctl->answer));
 		ret = ctl_reply(c, out);
 		if (ret)
 			return ret;

@@ -37,6 +37,7 @@ struct nc_control {
 	struct sockaddr_un	addr;
 	struct nc_machine	*m;
 	struct ion_host		*ion;
+	char			answer[NC_CONTROL_ANSWER_MAX];	/* the thread's */
 };
 
 /*

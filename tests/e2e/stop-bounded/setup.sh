@@ -9,6 +9,8 @@ yes "stop-bounded host pattern" | head -c 1048576 | dd of=disk.img conv=notrunc 
 		req=$(nipcell-vmm ctl cell.sock stats 2>/dev/null |
 			sed -n 's/^valve 0 blk0 requests=\([0-9]*\) .*/\1/p')
 		if [ "${req:-0}" -ge 33 ]; then
+			# The guest prints its marker right after its last push.
+			sleep 3
 			pid=$(pidof nipcell-vmm)
 			echo "$req" >requests.at-kill
 			t0=$(cut -d' ' -f1 /proc/uptime)

@@ -8,7 +8,9 @@ Compares, and prints one line per difference (exit 1 when there is any):
                         docs/cell-toml.md (## [t] and ### t.k headings, each
                         key's | type | default | range | row)
   nipcell-vmm.1         subcommands (.SS under COMMANDS) with docs/nipcell-vmm.md
-                        (## headings) and the usage text in vmm/main.c; exit
+                        (## headings) and the usage text in vmm/main.c; run's
+                        options (.TP under .SS run) with the docs' ### Options
+                        table and usage(); exit
                         statuses (.TP / .B N under EXIT STATUS) with the docs'
                         table and enum nc_exit in vmm/machine.h; control
                         commands (.TP / .B cmd under .SS ctl) with the Commands
@@ -142,6 +144,26 @@ def vmm(top, problems):
     compare("subcommand", d_cmds, m_cmds, problems, "docs/nipcell-vmm.md", m)
     compare("subcommand", u_cmds, m_cmds, problems, "vmm/main.c usage()", m)
 
+    # run's options: the docs' Options table, usage(), the .TP entries of
+    # the man page's run section.
+    opt = r"(?<![\w-])(--?[a-z][a-z-]*)"
+    op = re.search(r"^### Options\s*$(.*?)(?=^##|\Z)", docs, re.M | re.S)
+    d_opts = []
+    for row in re.findall(r"^\|([^|\n]*)\|", op.group(1), re.M) if op else []:
+        d_opts += re.findall(opt, row.replace("`", " "))
+    u_text = usage.group(1) if usage else ""
+    u_run = "\n".join(re.findall(r"nipcell-vmm run [^\n]*", u_text))
+    if "run options:" in u_text:
+        u_run += u_text[u_text.index("run options:"):]
+    u_opts = re.findall(opt, u_run)
+    lines = secs.get(("COMMANDS", "run"), [])
+    m_opts = []
+    for i, line in enumerate(lines[:-1]):
+        if line == ".TP":
+            m_opts += re.findall(opt, re.sub(r"\\f.", "", lines[i + 1]).replace("\\-", "-"))
+    compare("run option", d_opts, m_opts, problems, "docs/nipcell-vmm.md (### Options)", m)
+    compare("run option", u_opts, m_opts, problems, "vmm/main.c usage()", m)
+
     ex = re.search(r"^## Exit status\s*$(.*?)(?=^## |\Z)", docs, re.M | re.S)
     d_exit = re.findall(r"^\| *([0-9]+) *\|", ex.group(1), re.M) if ex else []
     if not d_exit:
@@ -158,21 +180,21 @@ def vmm(top, problems):
         problems.append("docs/control.md: no '## Commands' table")
     m_ctl = [t for t, _ in tp_entries(secs.get(("COMMANDS", "ctl"), []))]
     compare("control command", d_ctl, m_ctl, problems, "docs/control.md", m)
-    return len(d_cmds), len(d_exit), len(d_ctl)
+    return len(d_cmds), len(set(d_opts)), len(d_exit), len(set(d_ctl))
 
 
 def main():
     top = sys.argv[1] if len(sys.argv) > 1 else "."
     problems = []
     nkeys = cell_toml(top, problems)
-    ncmds, nexit, nctl = vmm(top, problems)
+    ncmds, nopts, nexit, nctl = vmm(top, problems)
     for p in problems:
         print(f"man-drift: {p}")
     if problems:
         print(f"man-drift: {len(problems)} difference(s) between man/ and docs/")
         return 1
     print(f"man-drift: man pages match docs/: {nkeys} keys, {ncmds} subcommands, "
-          f"{nexit} exit statuses, {nctl} control commands")
+          f"{nopts} run options, {nexit} exit statuses, {nctl} control commands")
     return 0
 
 

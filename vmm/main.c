@@ -208,9 +208,10 @@ static int cmd_run(const char *path, const struct nc_run_opts *opts)
 	nc_cell_free(&cell);
 	fprintf(stderr,
 		"nipcell-vmm: run needs an arm64 host with /dev/kvm; this build is for another\n"
-		"architecture. On x86_64, run cells inside the nested arm64 KVM host:\n"
+		"architecture. On x86_64, run cells inside the nested arm64 KVM host, from a\n"
+		"clone of the nipcell-vmm sources:\n"
 		"  bash ci/nested-run SCENARIO_DIR    (docs/scenarios.md)\n"
-		"`check` and `dtb` work here.\n");
+		"`check`, `dtb` and `ctl` work here.\n");
 	return NC_EXIT_ERROR;
 #endif
 }

@@ -23,6 +23,7 @@ enum nc_exit {
 	NC_EXIT_USAGE	= 2,	/* usage or configuration error */
 	NC_EXIT_RESET	= 3,	/* guest asked for a reset (PSCI SYSTEM_RESET) */
 	NC_EXIT_CRASH	= 4,	/* guest crashed (PSCI crash event) */
+	NC_EXIT_SANDBOX	= 5,	/* a VMM thread made a forbidden system call */
 };
 
 enum nc_stop {

@@ -71,3 +71,11 @@ if [ $rc = 5 ] && echo "$out" | grep -q '^nipcell-vmm: seccomp: thread main made
 else
 	echo "NCT FAIL confinement-seccomp-trap exit $rc: $(echo "$out" | tr '\n' ';')"
 fi
+
+# 5. The filter's own cost per system call, in this host (sandbox-probe bench).
+out=$(sandbox-probe bench 10000 2>&1)
+if [ $? = 0 ]; then
+	echo "NCT PASS confinement-filter-cost $out"
+else
+	echo "NCT FAIL confinement-filter-cost $out"
+fi

@@ -436,7 +436,7 @@ int nc_run(const char *cell_path)
 	struct nc_runtime *rt = &rt_storage;
 	const struct ion_header *hdr;
 	sigset_t sigs;
-	double t0 = now_ms();
+	double t0 = now_ms(), t_lock = 0;
 	int sig_fd, status;
 	uint32_t gst;
 	long rss_kib;
@@ -467,7 +467,7 @@ int nc_run(const char *cell_path)
 	sigdelset(&sigs, SIGPIPE);
 	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
-	if (sig_fd < 0 || setup(rt) || start(rt) || lockdown(rt)) {
+	if (sig_fd < 0 || setup(rt) || start(rt) || (t_lock = now_ms(), lockdown(rt))) {
 		fprintf(stderr, "nipcell-vmm: %s\n", sig_fd < 0 ? strerror(errno) : rt->err);
 		nc_sandbox_release();	/* the waiting threads quit */
 		teardown(rt);
@@ -480,7 +480,7 @@ int nc_run(const char *cell_path)
 		rt->nr_ram > 1 ? "s" : "", (unsigned long long)rt->cell.cfg.ion_base,
 		(unsigned long long)rt->cell.cfg.ion_size, rt->cell.nr_valves,
 		rt->cell.nr_valves == 1 ? "" : "s", now_ms() - t0);
-	pr_info("sandbox: %s", nc_sandbox_summary());
+	pr_info("sandbox: %s; lockdown in %.1f ms", nc_sandbox_summary(), now_ms() - t_lock);
 
 	wait_for_stop(rt, sig_fd);
 	if (nc_sandbox_violated()) {

@@ -49,9 +49,10 @@ fi
 
 # 3. What the filters cost: the VMM's start-up and the guest's I/O, on vs off.
 start() { sed -n 's/.*; started in \([0-9.]*\) ms$/\1/p' "$runner/$1.stderr"; }
+lock() { sed -n 's/.*; lockdown in \([0-9.]*\) ms$/\1/p' "$runner/$1.stderr"; }
 on=$(start cell) off=$(start cell-noseccomp)
 if [ -n "$on" ] && [ -n "$off" ]; then
-	echo "NCT PASS confinement-cost VMM start-up $on ms with seccomp, $off ms without (ratio $(awk "BEGIN { printf \"%.2f\", $on / $off }")); guest I/O in the two confinement-blk-io lines"
+	echo "NCT PASS confinement-cost VMM start-up $on ms with seccomp, $off ms without (ratio $(awk "BEGIN { printf \"%.2f\", $on / $off }")); of which the lockdown $(lock cell) ms and $(lock cell-noseccomp) ms; guest I/O in the two confinement-blk-io lines"
 else
 	echo "NCT FAIL confinement-cost no 'started in' line"
 fi

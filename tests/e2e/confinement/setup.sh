@@ -13,9 +13,10 @@ rm -f ./*.tasks ./*.ctl
 	for cell in cell cell-noseccomp; do
 		err=$NC_SCENARIO/../runner/$cell.stderr
 		i=0
-		while [ $i -lt 600 ] && ! grep -q 'nipcell-vmm: sandbox: ' "$err" 2>/dev/null; do
+		# Slow polls: each grep costs the emulated host, and the cell's start-up is measured.
+		while [ $i -lt 240 ] && ! grep -q 'nipcell-vmm: sandbox: ' "$err" 2>/dev/null; do
 			i=$((i + 1))
-			sleep 0.1
+			sleep 0.5
 		done
 		pid=$(pidof nipcell-vmm)
 		[ -n "$pid" ] || continue
@@ -27,7 +28,7 @@ rm -f ./*.tasks ./*.ctl
 		nipcell-vmm ctl cell.sock stats >$cell.ctl 2>&1
 		# Wait for this cell to end before looking for the next one.
 		while kill -0 "$pid" 2>/dev/null; do
-			sleep 0.1
+			sleep 0.5
 		done
 	done
 ) &

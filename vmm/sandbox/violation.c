@@ -117,7 +117,7 @@ static void sigsys_handler(int sig, siginfo_t *si, void *uc)
 
 int nc_seccomp_install(enum nc_thread_kind kind, const char *name)
 {
-	static struct sock_filter insns[NC_SC_MAX_INSNS];	/* per call, under lock */
+	struct sock_filter insns[NC_SC_MAX_INSNS];	/* 8 KiB: threads install at once */
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static bool handler_set;
 	struct sigaction sa;
@@ -137,6 +137,7 @@ int nc_seccomp_install(enum nc_thread_kind kind, const char *name)
 			ret = -errno;
 		handler_set = !ret;
 	}
+	pthread_mutex_unlock(&lock);
 	n = ret ? ret : nc_seccomp_build(&nc_sc_tables[kind], nc_sc_audit_arch, insns,
 					 NC_SC_MAX_INSNS);
 	if (n > 0) {
@@ -147,6 +148,5 @@ int nc_seccomp_install(enum nc_thread_kind kind, const char *name)
 	} else {
 		ret = n;
 	}
-	pthread_mutex_unlock(&lock);
 	return ret;
 }

@@ -21,10 +21,12 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
 #include <linux/kvm.h>
 
@@ -113,6 +115,33 @@ START_TEST(forbidden_call_exits_5_with_its_name)
 		 __NR_socket);
 	ck_assert_int_eq(run_child(forbidden_socket, out, sizeof(out)), NC_EXIT_SANDBOX);
 	ck_assert_str_eq(out, want);
+}
+END_TEST
+
+/* A filter for another architecture: the first call kills the process. */
+static void wrong_arch(void)
+{
+	static struct sock_filter insns[NC_SC_MAX_INSNS];
+	int n = nc_seccomp_build(&nc_sc_tables[NC_THREAD_MAIN],
+				 nc_sc_audit_arch == AUDIT_ARCH_X86_64 ? AUDIT_ARCH_AARCH64 :
+				 AUDIT_ARCH_X86_64, insns, NC_SC_MAX_INSNS);
+
+	struct rlimit no_core = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &no_core);	/* SIGSYS would dump core */
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (n <= 0 || nc_seccomp_load(insns, n))
+		_exit(98);
+	say("not killed\n");	/* write: allowed by the list, but not on this arch */
+	_exit(0);
+}
+
+START_TEST(filter_checks_the_architecture)
+{
+	char out[64];
+
+	ck_assert_int_eq(run_child(wrong_arch, out, sizeof(out)), 128 + SIGSYS);
+	ck_assert_str_eq(out, "");
 }
 END_TEST
 
@@ -400,6 +429,7 @@ int main(void)
 
 	tcase_add_test(tc, every_table_builds);
 	tcase_add_test(tc, forbidden_call_exits_5_with_its_name);
+	tcase_add_test(tc, filter_checks_the_architecture);
 	tcase_add_test(tc, allowed_calls_pass);
 	tcase_add_test(tc, argument_filters);
 	tcase_add_test(tc, thread_violation_wakes_main);

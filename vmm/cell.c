@@ -224,6 +224,9 @@ int nc_cell_prepare(struct nc_cell *cell, const char *path, char *err, size_t er
 	ret = nc_config_load(c, path, err, errlen);
 	if (!ret)
 		ret = nc_config_check_files(c, err, errlen);
+	/* [sandbox] user and group: now, while /etc may still be read. */
+	if (!ret)
+		ret = nc_config_resolve_ids(c, "/etc/passwd", "/etc/group", err, errlen);
 	if (ret)
 		return ret;
 	ret = cell_check_image(cell, err, errlen);

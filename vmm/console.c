@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "console.h"
 #include "devices/uart.h"
+#include "sandbox/sandbox.h"
 #include "util/errf.h"
 
 #define CON_MASK	(NC_CONSOLE_RING - 1)
@@ -70,7 +71,12 @@ static void *console_output_thread(void *arg)
 	sigset_t pipe_sig;
 	ssize_t n;
 	int ret, error;
+	static unsigned nr_out;
 
+	/* Restricted before the first byte of guest output (sandbox.h). */
+	if (nc_sandbox_thread_enter(NC_THREAD_CONSOLE_OUT,
+				    __atomic_fetch_add(&nr_out, 1, __ATOMIC_RELAXED)))
+		return NULL;
 	/* A reader that went away is an error (EPIPE) here, not a signal. */
 	sigemptyset(&pipe_sig);
 	sigaddset(&pipe_sig, SIGPIPE);
@@ -277,6 +283,8 @@ static void *console_input_thread(void *arg)
 	size_t space;
 	ssize_t n;
 
+	if (nc_sandbox_thread_enter(NC_THREAD_CONSOLE_IN, 0))
+		return NULL;
 	for (;;) {
 		/*
 		 * Read only what the FIFO can take: input is bounded, never

@@ -23,6 +23,7 @@
 #include "control.h"
 #include "machine.h"
 #include "metrics.h"
+#include "sandbox/sandbox.h"
 #include "util/errf.h"
 
 #define CTL_LINE_MAX	256
@@ -417,6 +418,8 @@ static void *ctl_thread(void *arg)
 	int64_t now, accept_at = 0;
 	int timeout;
 
+	if (nc_sandbox_thread_enter(NC_THREAD_CONTROL, 0))
+		return NULL;
 	for (;;) {
 		pfd[0] = (struct pollfd){ .fd = ctl->stop_fd, .events = POLLIN };
 		now = ctl_now_ms();

@@ -47,7 +47,9 @@ struct nc_control {
 int nc_control_start(struct nc_control *ctl, const char *path, struct nc_machine *m,
 		     struct ion_host *ion, char *err, size_t errlen);
 /*
- * Stops the thread, closes every client and removes the socket. Returns at
+ * Stops the thread, closes every client and removes the socket (under the
+ * sandbox Landlock refuses the removal and the file stays until the next
+ * run replaces it: docs/security.md). Returns at
  * once whatever the clients do; safe on a ctl that never started (listen_fd
  * and stop_fd -1) and twice.
  */

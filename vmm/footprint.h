@@ -5,9 +5,16 @@
 #include <stddef.h>
 
 /*
- * Resident KiB of this process outside the given mappings (guest RAM and
- * the ION window), from /proc/self/smaps; -errno when it cannot be read.
+ * /proc/self/smaps, opened during setup: once the sandbox is on, no file
+ * can be opened (docs/security.md). An fd, or -errno.
  */
-long nc_footprint_kib(const void *ram, size_t ram_len, const void *win, size_t win_len);
+int nc_footprint_open(void);
+/*
+ * Resident KiB of this process outside the given mappings (guest RAM and
+ * the ION window), read from fd (nc_footprint_open()) from its start with
+ * read() alone; -errno when it cannot be read.
+ */
+long nc_footprint_kib(int fd, const void *ram, size_t ram_len, const void *win,
+		      size_t win_len);
 
 #endif /* NC_FOOTPRINT_H */

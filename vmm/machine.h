@@ -23,6 +23,7 @@ enum nc_exit {
 	NC_EXIT_USAGE	= 2,	/* usage or configuration error */
 	NC_EXIT_RESET	= 3,	/* guest asked for a reset (PSCI SYSTEM_RESET) */
 	NC_EXIT_CRASH	= 4,	/* guest crashed (PSCI crash event) */
+	NC_EXIT_SANDBOX	= 5,	/* a VMM thread made a forbidden system call */
 };
 
 enum nc_stop {
@@ -97,6 +98,7 @@ struct nc_machine {
 	int64_t			start_ms;	/* CLOCK_MONOTONIC at start */
 	const void		*ram;		/* guest RAM mapping, for the RSS */
 	size_t			ram_size;
+	int			smaps_fd;	/* /proc/self/smaps, opened before the sandbox */
 
 	/*
 	 * A graceful shutdown asked for on the control socket: when the

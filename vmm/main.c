@@ -76,6 +76,24 @@ static const char *device_desc(const struct nc_dev *d, char *buf, size_t len)
 	return buf;
 }
 
+/* What `run` will confine ([sandbox], docs/security.md). */
+static void print_sandbox(const struct nc_config *c)
+{
+	if (c->sandbox_seccomp)
+		printf("  sandbox    seccomp: on, one allowlist per thread (main, vcpu, ion, console-in, console-out, control); a forbidden call stops the cell (exit %d)\n",
+		       NC_EXIT_SANDBOX);
+	else
+		printf("  sandbox    seccomp: OFF ([sandbox] seccomp = false; for debugging only)\n");
+	printf("  sandbox    Landlock: will apply if the kernel has it (no file opened, created or executed after setup)\n");
+	printf("  sandbox    privileges: no_new_privs, every capability dropped\n");
+	if (c->sandbox_set_ids)
+		printf("  sandbox    runs as uid %u (%s), gid %u%s%s%s after setup\n", c->sandbox_uid,
+		       c->sandbox_user, c->sandbox_gid, c->sandbox_group ? " (" : "",
+		       c->sandbox_group ? c->sandbox_group : "", c->sandbox_group ? ")" : "");
+	else
+		printf("  sandbox    keeps the uid and gid it is started with\n");
+}
+
 /* The device tree `run` would build; check and dtb build it too. */
 static char dtb[NC_FDT_MAX];
 
@@ -129,6 +147,7 @@ static int cmd_check(const char *path)
 		printf("  device     %s\n", device_desc(&cell.devs.dev[i], buf, sizeof(buf)));
 	for (i = 0; i < cell.nr_valves; i++)
 		printf("  valve %u    %s\n", i, valve_desc(&cell.cfg, i, buf, sizeof(buf)));
+	print_sandbox(&cell.cfg);
 	nc_cell_free(&cell);
 	return NC_EXIT_OK;
 }

@@ -33,26 +33,31 @@ void nc_report_json(const struct nc_metrics *mx, const struct nc_run_result *res
 	nc_sbuf_printf(b, "}\n");
 }
 
-int nc_report_write(const char *path, const struct nc_metrics *mx,
+int nc_report_open(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return nc_errf(-errno, err, errlen, "report %s: %s", path, strerror(errno));
+	return fd;
+}
+
+int nc_report_write(int fd, const char *path, const struct nc_metrics *mx,
 		    const struct nc_run_result *res, char *err, size_t errlen)
 {
 	static char text[32768];
-	char tmp[PATH_MAX];
 	struct nc_sbuf b;
 	size_t done = 0;
 	ssize_t n;
-	int fd, ret = 0;
+	int ret = 0;
 
 	nc_sbuf_init(&b, text, sizeof(text));
 	nc_report_json(mx, res, &b);
 	if (b.overflow)
 		return nc_errf(-ENOBUFS, err, errlen, "report %s: longer than %zu bytes", path,
 			       sizeof(text));
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return nc_errf(-ENAMETOOLONG, err, errlen, "report %s: path too long", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return nc_errf(-errno, err, errlen, "report %s: %s", tmp, strerror(errno));
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return nc_errf(-errno, err, errlen, "report %s: %s", path, strerror(errno));
 	while (done < b.used) {
 		n = write(fd, text + done, b.used - done);
 		if (n < 0 && errno == EINTR)
@@ -63,13 +68,7 @@ int nc_report_write(const char *path, const struct nc_metrics *mx,
 		}
 		done += n;
 	}
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
+	if (ret)
 		return nc_errf(ret, err, errlen, "report %s: %s", path, strerror(-ret));
-	}
 	return 0;
 }

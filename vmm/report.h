@@ -24,10 +24,16 @@ struct nc_run_result {
 void nc_report_json(const struct nc_metrics *mx, const struct nc_run_result *res,
 		    struct nc_sbuf *b);
 /*
- * Writes the report to path (replaced through a temporary file next to
- * it, so a reader never sees half of one). 0, or -errno with err filled.
+ * Creates (truncates) the report file when run starts, before the sandbox
+ * forbids opening files: the fd, or -errno with err filled. The file stays
+ * empty until the run ends.
  */
-int nc_report_write(const char *path, const struct nc_metrics *mx,
+int nc_report_open(const char *path, char *err, size_t errlen);
+/*
+ * Writes the report into fd (from nc_report_open(); path only names it in
+ * messages). 0, or -errno with err filled.
+ */
+int nc_report_write(int fd, const char *path, const struct nc_metrics *mx,
 		    const struct nc_run_result *res, char *err, size_t errlen);
 
 #endif /* NC_REPORT_H */

@@ -9,6 +9,11 @@
  * one, which waits for a stop and tears down in order: vCPUs first, so the
  * guest submits nothing more, then the devices, the control socket, and
  * the valves, which finish or cancel in-flight I/O and flush the disks.
+ *
+ * The sandbox (vmm/sandbox/sandbox.h, docs/security.md): armed before any
+ * thread exists; every thread waits at its gate until setup is done and
+ * this thread's lockdown (ids, Landlock, capabilities), then installs its
+ * own seccomp filter. A forbidden call ends the run with NC_EXIT_SANDBOX.
  */
 #include <errno.h>
 #include <poll.h>
@@ -19,6 +24,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +39,7 @@
 #include "metrics.h"
 #include "report.h"
 #include "run.h"
+#include "sandbox/sandbox.h"
 #include "util/errf.h"
 
 struct nc_ram_map {
@@ -54,6 +61,8 @@ struct nc_runtime {
 	struct nc_control	ctl;
 	struct nc_vexit_counts	vexits[NC_MAX_VCPUS];	/* the metrics' vCPU exits */
 	double			step_ms;	/* when the current setup step began */
+	int			smaps_fd;	/* the footprint, opened before the sandbox */
+	int			report_fd;	/* --report FILE, opened before it too */
 	char			err[512];
 };
 
@@ -258,11 +267,18 @@ static int setup_boot(struct nc_runtime *rt)
 				rt->err, sizeof(rt->err));
 }
 
+static int ion_thread_enter(void *arg)
+{
+	(void)arg;
+	return nc_sandbox_thread_enter(NC_THREAD_ION, 0);
+}
+
 static int create_ion(struct nc_runtime *rt)
 {
 	struct ion_host_spec spec;
 
 	nc_cell_ion_spec(&rt->cell, &spec);
+	spec.thread_enter = ion_thread_enter;
 	return ion_host_create(&rt->ion, &spec, rt->err, sizeof(rt->err));
 }
 
@@ -279,6 +295,7 @@ static int setup(struct nc_runtime *rt)
 	rt->m.stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (rt->m.stop_fd < 0)
 		return nc_errf(-errno, rt->err, sizeof(rt->err), "eventfd: %s", strerror(errno));
+	nc_sandbox_set_stop_fd(rt->m.stop_fd);
 	ret = create_ion(rt);
 	if (ret)
 		return ret;
@@ -319,7 +336,45 @@ static int setup(struct nc_runtime *rt)
 	ret = nc_devices_init(&rt->cell.devs, &rt->m, rt->err, sizeof(rt->err));
 	if (!ret)
 		step_done(rt, "devices");
+	if (!ret)
+		rt->m.smaps_fd = rt->smaps_fd = nc_footprint_open();
 	return ret;
+}
+
+static int arm_sandbox(struct nc_runtime *rt)
+{
+	const struct nc_config *c = &rt->cell.cfg;
+	struct nc_sandbox_opts o = {
+		.seccomp = c->sandbox_seccomp,
+		.landlock = true,
+		.set_ids = c->sandbox_set_ids,
+		.uid = c->sandbox_uid,
+		.gid = c->sandbox_gid,
+	};
+	int abi;
+
+	if (!o.seccomp)
+		fprintf(stderr,
+			"nipcell-vmm: WARNING: [sandbox] seccomp = false: NO SYSTEM-CALL FILTERS.\n"
+			"nipcell-vmm: WARNING: a bug the guest can exploit gets every system call this process may make. For debugging only.\n");
+	abi = nc_landlock_abi();
+	if (abi <= 0)
+		pr_info("warning: this kernel has no Landlock (%s): the cell runs without file-system confinement (docs/security.md)",
+			strerror(-abi));
+	return nc_sandbox_arm(&o, rt->err, sizeof(rt->err));
+}
+
+/* After setup, before the guest runs (the vCPUs wait at the gate). */
+static int lockdown(struct nc_runtime *rt)
+{
+	const struct nc_config *c = &rt->cell.cfg;
+
+	/* The switched user may still use its control socket, like root. */
+	if (c->sandbox_set_ids && c->control_socket &&
+	    chown(c->control_socket, c->sandbox_uid, c->sandbox_gid) < 0)
+		return nc_errf(-errno, rt->err, sizeof(rt->err), "control socket %s: chown: %s",
+			       c->control_socket, strerror(errno));
+	return nc_sandbox_lockdown(rt->err, sizeof(rt->err));
 }
 
 static int start(struct nc_runtime *rt)
@@ -450,6 +505,10 @@ static void destroy(struct nc_runtime *rt)
 		ion_host_destroy(rt->ion);
 	if (rt->m.stop_fd >= 0)
 		close(rt->m.stop_fd);
+	if (rt->smaps_fd >= 0)
+		close(rt->smaps_fd);
+	if (rt->report_fd >= 0)
+		close(rt->report_fd);
 	nc_cell_free(&rt->cell);
 }
 
@@ -466,7 +525,7 @@ static void write_report(struct nc_runtime *rt, const char *path, int status, ui
 	};
 	char err[512];
 
-	if (!path)
+	if (!path || rt->report_fd < 0)
 		return;
 	nc_metrics_collect(&rt->m, rt->ion, &mx);
 	if (rss_kib >= 0)
@@ -474,7 +533,7 @@ static void write_report(struct nc_runtime *rt, const char *path, int status, ui
 	res.run_s = (now_ms() - t0) / 1e3;
 	if (res.stop == NC_STOP_NONE)
 		res.stop = NC_STOP_ERROR;	/* the cell never ran */
-	if (nc_report_write(path, &mx, &res, err, sizeof(err)))
+	if (nc_report_write(rt->report_fd, path, &mx, &res, err, sizeof(err)))
 		pr_warn("warning: %s", err);
 }
 
@@ -484,7 +543,7 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 	struct nc_runtime *rt = &rt_storage;
 	const struct ion_header *hdr;
 	sigset_t sigs;
-	double t0 = now_ms();
+	double t0 = now_ms(), t_lock = 0;
 	int sig_fd, status;
 	uint32_t gst;
 	long rss_kib;
@@ -494,6 +553,7 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 	run_log = opts->log >= 0 ? (enum nc_log_level)opts->log : NC_LOG_NORMAL;
 	/* Nothing is open yet: teardown after an early failure closes nothing. */
 	rt->m.stop_fd = -1;
+	rt->m.smaps_fd = rt->smaps_fd = rt->report_fd = -1;
 	rt->ctl.listen_fd = rt->ctl.stop_fd = -1;
 	if (nc_cell_prepare(&rt->cell, cell_path, rt->err, sizeof(rt->err))) {
 		fprintf(stderr, "nipcell-vmm: %s\n", rt->err);
@@ -503,6 +563,21 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 	if (opts->log < 0)
 		run_log = rt->cell.cfg.log;
 	step_done(rt, "cell file, kernel and device plan");
+	/* Created now: once the sandbox is on, no file can be. */
+	if (opts->report) {
+		rt->report_fd = nc_report_open(opts->report, rt->err, sizeof(rt->err));
+		if (rt->report_fd < 0) {
+			fprintf(stderr, "nipcell-vmm: %s\n", rt->err);
+			nc_cell_free(&rt->cell);
+			return NC_EXIT_USAGE;
+		}
+	}
+	/* Before any thread: each one it starts waits at the sandbox's gate. */
+	if (arm_sandbox(rt)) {
+		fprintf(stderr, "nipcell-vmm: %s\n", rt->err);
+		nc_cell_free(&rt->cell);
+		return NC_EXIT_ERROR;
+	}
 
 	/* SIGINT/SIGTERM become a clean stop, read from a signalfd. */
 	sigemptyset(&sigs);
@@ -513,10 +588,11 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 	sigdelset(&sigs, SIGPIPE);
 	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
-	if (sig_fd < 0 || setup(rt) || start(rt)) {
+	if (sig_fd < 0 || setup(rt) || start(rt) || (t_lock = now_ms(), lockdown(rt))) {
 		if (sig_fd < 0)
 			snprintf(rt->err, sizeof(rt->err), "signalfd: %s", strerror(errno));
 		fprintf(stderr, "nipcell-vmm: %s\n", rt->err);
+		nc_sandbox_release();	/* the waiting threads quit */
 		teardown(rt);
 		write_report(rt, opts->report, NC_EXIT_ERROR, 0, -1, t0);
 		destroy(rt);
@@ -528,9 +604,16 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 		rt->nr_ram > 1 ? "s" : "", (unsigned long long)rt->cell.cfg.ion_base,
 		(unsigned long long)rt->cell.cfg.ion_size, rt->cell.nr_valves,
 		rt->cell.nr_valves == 1 ? "" : "s", now_ms() - t0);
+	pr_info("sandbox: %s; lockdown in %.1f ms", nc_sandbox_summary(), now_ms() - t_lock);
 
 	wait_for_stop(rt, sig_fd);
-	rss_kib = nc_footprint_kib(rt->ram_base, rt->ram_size,
+	if (nc_sandbox_violated()) {
+		/* A thread may be compromised: no teardown that could need it. */
+		pr_info("stopped by the sandbox after %.2f s: a forbidden system call (above); exit status %d",
+			(now_ms() - t0) / 1e3, NC_EXIT_SANDBOX);
+		_exit(NC_EXIT_SANDBOX);
+	}
+	rss_kib = nc_footprint_kib(rt->smaps_fd, rt->ram_base, rt->ram_size,
 				   ion_host_window(rt->ion), ion_host_window_size(rt->ion));
 	teardown(rt);
 

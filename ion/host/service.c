@@ -363,8 +363,12 @@ static void thread_failed(struct ion_host *h, int rc)
 static void *service_thread(void *arg)
 {
 	struct ion_host *h = arg;
-	int rc;
+	int rc = h->spec.thread_enter ? h->spec.thread_enter(h->spec.thread_arg) : 0;
 
+	if (rc < 0) {
+		thread_failed(h, rc);
+		return NULL;
+	}
 	arm_all(h);
 	for (;;) {
 		bool more;

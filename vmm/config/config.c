@@ -177,6 +177,7 @@ int nc_config_parse(struct nc_config *c, const char *file, const char *text,
 	c->log = NC_LOG_NORMAL;
 	memcpy(c->net_mac, default_mac, sizeof(c->net_mac));
 	c->net_mtu = 1500;
+	c->sandbox_seccomp = true;
 
 	if (len > NC_CONFIG_MAX_SIZE) {
 		nc_config_error(err, errlen, file, 0, 0,
@@ -208,5 +209,7 @@ void nc_config_free(struct nc_config *c)
 		free(c->blk[i].path);
 	free(c->net_tap);
 	free(c->control_socket);
+	free(c->sandbox_user);
+	free(c->sandbox_group);
 	memset(c, 0, sizeof(*c));
 }

@@ -95,6 +95,14 @@ struct nc_config {
 	/* [control] */
 	char *control_socket;		/* resolved, or NULL */
 
+	/* [sandbox] (docs/security.md) */
+	bool sandbox_seccomp;		/* default true */
+	char *sandbox_user;		/* a name or a number, or NULL */
+	char *sandbox_group;		/* likewise */
+	/* resolved by nc_config_check_files() */
+	bool sandbox_set_ids;		/* user (and group) given */
+	unsigned sandbox_uid, sandbox_gid;
+
 	/*
 	 * The line each setting came from (0: not in the file), so that later
 	 * checks can report FILE:LINE like the parser does.
@@ -106,6 +114,7 @@ struct nc_config {
 	unsigned line_blk[NC_MAX_BLK];	/* the path = line of each disk */
 	unsigned line_net, line_net_tap;
 	unsigned line_control_socket;
+	unsigned line_sandbox_user, line_sandbox_group;
 };
 
 /*
@@ -130,11 +139,23 @@ int nc_config_load(struct nc_config *c, const char *path, char *err,
  * Check that every file the cell refers to is usable: kernel and initramfs
  * readable regular files; each disk a regular file or block device, readable
  * and, unless readonly, writable, and no two disks the same file; the
- * folders of the console file and of the control socket exist. Returns 0, or
+ * folders of the console file and of the control socket exist; [sandbox]
+ * user and group name a user and group of /etc/passwd and /etc/group (or
+ * are numbers), resolved into sandbox_uid and sandbox_gid. Returns 0, or
  * -EINVAL with err filled ("cell.toml:5: kernel 'Image': No such file or
  * directory").
  */
 int nc_config_check_files(const struct nc_config *c, char *err, size_t errlen);
+
+/*
+ * [sandbox] user and group into c->sandbox_uid/gid, names looked up in
+ * passwd and group (files in /etc/passwd format). A user without group
+ * takes its primary group from passwd; a number need not be in passwd, but
+ * then group must be set. Returns 0, or -EINVAL with err filled
+ * ("cell.toml:12: [sandbox] user 'nc-cell': no such user in /etc/passwd").
+ */
+int nc_config_resolve_ids(struct nc_config *c, const char *passwd, const char *group,
+			  char *err, size_t errlen);
 
 /* Valves the cell has, in ION order: every blk, then net, then input. */
 static inline unsigned nc_config_nr_valves(const struct nc_config *c)

@@ -485,6 +485,36 @@ static int set_control_socket(struct ctx *x, const struct nc_toml_value *v)
 	return 0;
 }
 
+/* ---- [sandbox] ---- */
+
+static int set_sandbox_seccomp(struct ctx *x, const struct nc_toml_value *v)
+{
+	return get_bool(x, v, &x->c->sandbox_seccomp);
+}
+
+/* A user or group: a name as in /etc/passwd, or a number. */
+static int get_id(struct ctx *x, const struct nc_toml_value *v, char **out)
+{
+	if (get_str(x, v, out))
+		return -EINVAL;
+	if (!**out || strlen(*out) > 32 || strpbrk(*out, ": \t/"))
+		return nc_cfg_fail(x, v->pos, "%s must be a user or group name (1 to 32 characters, no ':', '/' or blanks) or a number, not \"%s\"",
+				   x->key->name, nc_shown(*out));
+	return 0;
+}
+
+static int set_sandbox_user(struct ctx *x, const struct nc_toml_value *v)
+{
+	x->c->line_sandbox_user = x->key_pos.line;
+	return get_id(x, v, &x->c->sandbox_user);
+}
+
+static int set_sandbox_group(struct ctx *x, const struct nc_toml_value *v)
+{
+	x->c->line_sandbox_group = x->key_pos.line;
+	return get_id(x, v, &x->c->sandbox_group);
+}
+
 /* ---- the schema ---- */
 
 #define KEYS(k) .keys = k, \
@@ -533,6 +563,12 @@ static const struct key control_keys[] = {
 	{ "socket", set_control_socket },
 };
 
+static const struct key sandbox_keys[] = {
+	{ "seccomp", set_sandbox_seccomp },
+	{ "user", set_sandbox_user },
+	{ "group", set_sandbox_group },
+};
+
 static int close_boot(struct ctx *x)
 {
 	if (!x->c->kernel)
@@ -551,6 +587,7 @@ const struct table nc_cfg_tables[] = {
 	{ "net", false, KEYS(net_keys), .open = open_net },
 	{ "input", false, KEYS(input_keys) },
 	{ "control", false, KEYS(control_keys) },
+	{ "sandbox", false, KEYS(sandbox_keys) },
 };
 
 const unsigned nc_cfg_nr_tables = NC_ARRAY_SIZE(nc_cfg_tables);

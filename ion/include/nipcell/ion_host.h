@@ -68,6 +68,14 @@ struct ion_host_spec {
 	uint32_t ring_start;	/* test only: first index of every ring */
 	int fail_thread;	/* test only: -errno the service thread's
 				 * first pass fails with (see ion_host_fail_fd()) */
+	/*
+	 * Called first on the service thread, before it touches a valve (the
+	 * VMM installs its sandbox there: vmm/sandbox/sandbox.h). A negative
+	 * return ends the thread as a failure would (ion_host_fail_fd()).
+	 * NULL: nothing.
+	 */
+	int (*thread_enter)(void *arg);
+	void *thread_arg;
 };
 
 struct ion_valve_stats {

@@ -111,7 +111,7 @@ static const struct bad bad[] = {
 
 	/* ---- tables and keys ---- */
 	{ "[cell]\n[memory]\n", "cell.toml:2:1: ",
-	  "unknown table [memory] (known tables: cell, boot, ion, console, serial, blk, net, input, control)" },
+	  "unknown table [memory] (known tables: cell, boot, ion, console, serial, blk, net, input, control, sandbox)" },
 	{ "[cell]\nname = \"x\"\n\n\n\n\nmemroy = \"512M\"\n", "cell.toml:7:1: ",
 	  "unknown key 'memroy' in [cell]" },
 	{ "[cell]\nkernel = \"Image\"\n", "cell.toml:2:1: ",

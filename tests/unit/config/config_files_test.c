@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nc_config_check_files() against real files in a temporary folder. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,79 @@ START_TEST(console_path_is_directory)
 }
 END_TEST
 
+/* [sandbox] user/group against passwd and group files made here. */
+static int ids(const char *text, struct nc_config *c, char *err)
+{
+	static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
+				     "nc-cell:x:1234:2345::/nonexistent:/bin/false\n"
+				     "broken:x:nan:1::/:/bin/false\n";
+	static const char group[] = "root:x:0:\nnc-grp:x:3456:\n";
+	char *path = write_file(dir, "cell.toml", text, strlen(text), 0644);
+	char *pw = write_file(dir, "passwd", passwd, strlen(passwd), 0644);
+	char *gr = write_file(dir, "group", group, strlen(group), 0644);
+	int ret;
+
+	ck_assert_msg(!nc_config_load(c, path, err, ERR_LEN), "%s", err);
+	err[0] = '\0';
+	ret = nc_config_resolve_ids(c, pw, gr, err, ERR_LEN);
+	free(path);
+	free(pw);
+	free(gr);
+	return ret;
+}
+
+START_TEST(sandbox_ids)
+{
+	struct nc_config c;
+	char err[ERR_LEN], want[ERR_LEN];
+
+	ck_assert_int_eq(ids("[boot]\nkernel = \"Image\"\n", &c, err), 0);
+	ck_assert(!c.sandbox_set_ids);
+	nc_config_free(&c);
+	/* A name: its uid and primary group. */
+	ck_assert_int_eq(ids("[boot]\nkernel = \"Image\"\n[sandbox]\nuser = \"nc-cell\"\n", &c, err), 0);
+	ck_assert(c.sandbox_set_ids);
+	ck_assert_uint_eq(c.sandbox_uid, 1234);
+	ck_assert_uint_eq(c.sandbox_gid, 2345);
+	nc_config_free(&c);
+	/* A group by name overrides the primary one; numbers need no file. */
+	ck_assert_int_eq(ids("[boot]\nkernel = \"Image\"\n[sandbox]\nuser = \"nc-cell\"\ngroup = \"nc-grp\"\n",
+			     &c, err), 0);
+	ck_assert_uint_eq(c.sandbox_gid, 3456);
+	nc_config_free(&c);
+	ck_assert_int_eq(ids("[boot]\nkernel = \"Image\"\n[sandbox]\nuser = \"4000\"\ngroup = \"4001\"\n",
+			     &c, err), 0);
+	ck_assert_uint_eq(c.sandbox_uid, 4000);
+	ck_assert_uint_eq(c.sandbox_gid, 4001);
+	nc_config_free(&c);
+	/* Errors name the line, the key and the file. */
+	ck_assert_int_eq(ids("[boot]\nkernel = \"Image\"\n[sandbox]\nuser = \"nobody-here\"\n", &c, err),
+			 -EINVAL);
+	snprintf(want, sizeof(want), "%s/cell.toml:4: [sandbox] user 'nobody-here': no such user in %s/passwd",
+		 dir, dir);
+	ck_assert_str_eq(err, want);
+	nc_config_free(&c);
+	ck_assert_int_eq(ids("[boot]\nkernel = \"Image\"\n[sandbox]\nuser = \"broken\"\n", &c, err),
+			 -EINVAL);
+	nc_config_free(&c);
+	ck_assert_int_eq(ids("[boot]\nkernel = \"Image\"\n[sandbox]\nuser = \"nc-cell\"\ngroup = \"nope\"\n",
+			     &c, err), -EINVAL);
+	snprintf(want, sizeof(want), "%s/cell.toml:5: [sandbox] group 'nope': no such group in %s/group",
+		 dir, dir);
+	ck_assert_str_eq(err, want);
+	nc_config_free(&c);
+	ck_assert_int_eq(ids("[boot]\nkernel = \"Image\"\n[sandbox]\nuser = \"4000\"\n", &c, err), -EINVAL);
+	snprintf(want, sizeof(want), "%s/cell.toml:4: [sandbox] user 4000 is a number: set group = \"...\" too",
+		 dir);
+	ck_assert_str_eq(err, want);
+	nc_config_free(&c);
+	ck_assert_int_eq(ids("[boot]\nkernel = \"Image\"\n[sandbox]\ngroup = \"nc-grp\"\n", &c, err), -EINVAL);
+	snprintf(want, sizeof(want), "%s/cell.toml:4: [sandbox] group needs a user = \"...\" too", dir);
+	ck_assert_str_eq(err, want);
+	nc_config_free(&c);
+}
+END_TEST
+
 START_TEST(control_socket_is_a_file)
 {
 	char err[ERR_LEN];
@@ -220,6 +294,7 @@ int main(void)
 	tcase_add_test(tc, console_path_is_directory);
 	tcase_add_test(tc, control_socket_is_a_file);
 	tcase_add_test(tc, control_socket_stale_socket_ok);
+	tcase_add_test(tc, sandbox_ids);
 	suite_add_tcase(s, tc);
 	return nc_check_run(s);
 }

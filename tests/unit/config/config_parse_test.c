@@ -51,6 +51,9 @@ START_TEST(example_cell)
 	ck_assert(c.input);
 	ck_assert_str_eq(c.control_socket,
 			 NC_SOURCE_DIR "/cells/example/cell.sock");
+	ck_assert(c.sandbox_seccomp);
+	ck_assert_str_eq(c.sandbox_user, "nobody");
+	ck_assert_str_eq(c.sandbox_group, "nogroup");
 	ck_assert_uint_gt(c.line_kernel, 0);
 	ck_assert_uint_gt(c.line_blk[0], c.line_kernel);
 	nc_config_free(&c);
@@ -73,6 +76,8 @@ START_TEST(minimal_cell_defaults)
 	ck_assert_uint_eq(c.line_kernel, 2);
 	ck_assert_ptr_null(c.initramfs);
 	ck_assert_ptr_null(c.cmdline);
+	ck_assert(c.sandbox_seccomp);		/* the sandbox is on by default */
+	ck_assert_ptr_null(c.sandbox_user);
 	ck_assert_uint_eq(c.ion_base, ION_DEFAULT_BASE);
 	ck_assert_uint_eq(c.ion_size, ION_DEFAULT_SIZE);
 	ck_assert(!c.ion_corrupt_magic);

@@ -27,6 +27,7 @@
 
 #include "control.h"
 #include "machine.h"
+#include "footprint.h"
 #include "metrics.h"
 #include "report.h"
 
@@ -53,6 +54,7 @@ static void setup(void)
 	m.vexits = vexits;
 	m.nr_vexits = 2;
 	m.start_ms = nc_now_ms() - 1500;
+	m.smaps_fd = nc_footprint_open();	/* as run opens it, before the sandbox */
 	/* What the vCPU threads would have counted. */
 	nc_vexit_count(&vexits[0], NC_VEXIT_MMIO);
 	for (int i = 0; i < 7; i++)
@@ -214,12 +216,15 @@ START_TEST(report_file_parses)
 		.run_s = 12.5,
 	};
 	char path[300], err[256], *out;
-	int st;
+	int st, fd;
 
 	talk("input EV_KEY 30 1\n");
 	nc_metrics_collect(&m, ion, &mx);
 	snprintf(path, sizeof(path), "%s/report.json", dir);
-	ck_assert_int_eq(nc_report_write(path, &mx, &res, err, sizeof(err)), 0);
+	fd = nc_report_open(path, err, sizeof(err));
+	ck_assert_msg(fd >= 0, "%s", err);
+	ck_assert_int_eq(nc_report_write(fd, path, &mx, &res, err, sizeof(err)), 0);
+	close(fd);
 	out = run(&st, "python3 -c \"import json, sys; d = json.load(open(sys.argv[1])); "
 		  "print(d['stop'], repr(d['stop_message']), d['exit_status'], d['run_seconds'], "
 		  "hex(d['guest_status']), d['guest_exit'], d['guest_failed_checks'], "
@@ -227,10 +232,9 @@ START_TEST(report_file_parses)
 	ck_assert_msg(st == 0, "status %d: %s", st, out);
 	ck_assert_str_eq(out, "poweroff 'guest powered off (vcpu 0) \"quoted\"\\n' 0 12.5 "
 			      "0x80030002 3 2 1 7\n");
-	/* A report that cannot be written says where. */
-	ck_assert_int_eq(nc_report_write("/nonexistent/r.json", &mx, &res, err, sizeof(err)),
-			 -ENOENT);
-	ck_assert_str_eq(err, "report /nonexistent/r.json.tmp: No such file or directory");
+	/* A report that cannot be created says where. */
+	ck_assert_int_eq(nc_report_open("/nonexistent/r.json", err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "report /nonexistent/r.json: No such file or directory");
 }
 END_TEST
 

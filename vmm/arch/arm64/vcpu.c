@@ -17,6 +17,7 @@
 #include "arch/arm64/layout.h"
 #include "arch/arm64/vcpu.h"
 #include "machine.h"
+#include "sandbox/sandbox.h"
 #include "util/errf.h"
 
 #define VCPU_KICK_SIGNAL	SIGUSR1
@@ -185,7 +186,16 @@ static void *vcpu_thread(void *arg)
 	struct nc_vcpu *c = arg;
 	struct kvm_run *r = c->run;
 	sigset_t set;
+	int ret;
 
+	/* Waits for the lockdown: the guest runs only inside the sandbox. */
+	ret = nc_sandbox_thread_enter(NC_THREAD_VCPU, c->id);
+	if (ret) {
+		if (ret != -ECANCELED)
+			nc_machine_stop(c->m, NC_STOP_ERROR, "vcpu %u: sandbox: %s", c->id,
+					strerror(-ret));
+		return NULL;
+	}
 	sigemptyset(&set);
 	sigaddset(&set, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The seccomp allowlists of nipcell-vmm on arm64, one per thread kind
+ * (docs/security.md explains each). Every entry names its user. The
+ * filters are installed after setup, so nothing that only setup does
+ * (opening files, creating the VM, io_uring_setup/register, threads) is
+ * here. Anything not listed traps: the cell stops with NC_EXIT_SANDBOX and
+ * the call's name (vmm/sandbox/violation.c).
+ *
+ * Hot calls come first in each list (the filter compares in order).
+ *
+ * arm64 has no open, poll, select, epoll_wait or dup2: glibc uses openat,
+ * ppoll, pselect6, epoll_pwait and dup3.
+ */
+#include <asm/unistd.h>
+#include <linux/audit.h>
+#include <linux/kvm.h>
+#include <sys/mman.h>
+#include <sys/ioctl.h>
+#include <fcntl.h>
+
+#include "sandbox/seccomp.h"
+
+const uint32_t nc_sc_audit_arch = AUDIT_ARCH_AARCH64;
+
+/*
+ * What glibc, pthread and malloc need in any thread after it started:
+ * futex for every lock, condition variable and join; malloc's arenas
+ * (mmap/mprotect never with PROT_EXEC, munmap, madvise, brk, mremap);
+ * signal returns and masks; thread exit (madvise of the stack, exit); the
+ * SIGSYS handler's own calls (write, gettid, getpid, exit_group).
+ */
+#define NC_SC_RUNTIME							\
+	NC_SC(futex),			/* mutexes, condvars, pthread_join */	\
+	NC_SC(write),			/* stderr messages, eventfd signals */	\
+	NC_SC_ARG_CLEAR(mmap, 2, PROT_EXEC),	/* malloc (never executable) */	\
+	NC_SC_ARG_CLEAR(mprotect, 2, PROT_EXEC), /* malloc arena growth */	\
+	NC_SC(munmap),			/* free() of large blocks */		\
+	NC_SC(madvise),			/* free(), thread stack at exit */	\
+	NC_SC(brk),			/* malloc main arena */			\
+	NC_SC(mremap),			/* realloc() of large blocks */		\
+	NC_SC(rt_sigreturn),		/* return from the kick handler */	\
+	NC_SC(rt_sigprocmask),		/* pthread_sigmask, thread exit */	\
+	NC_SC(restart_syscall),		/* a call restarted after a signal */	\
+	NC_SC(clock_gettime),		/* time, when the vDSO cannot */	\
+	NC_SC(gettid),			/* SIGSYS handler, glibc */		\
+	NC_SC(getpid),			/* SIGSYS handler, pthread_kill */	\
+	NC_SC(sched_yield),		/* glibc lock back-off */		\
+	NC_SC(getrandom),		/* malloc's tcache key (first malloc) */\
+	NC_SC(exit),			/* thread exit */			\
+	NC_SC(exit_group)		/* process exit, SIGSYS handler */
+
+/* The vCPU fd and the VM fd, from a vCPU thread. */
+static const uint32_t vcpu_ioctls[] = {
+	KVM_RUN,		/* the run loop */
+	KVM_IRQ_LINE,		/* UART interrupt line (vm fd), on an MMIO exit */
+	KVM_SET_VCPU_EVENTS,	/* external abort for an undecodable MMIO access */
+	KVM_GET_ONE_REG,	/* the guest pc in error messages */
+	/*
+	 * Passthrough (VFIO) adds here what a vCPU thread does at run time,
+	 * e.g. KVM_SET_USER_MEMORY_REGION, KVM_SET_GSI_ROUTING. Its setup
+	 * ioctls run before the filters and need no entry.
+	 */
+};
+
+/* The main thread after setup: waits for a stop, then tears down. */
+static const uint32_t main_ioctls[] = {
+	TCSETS,			/* console: the terminal's mode restored at exit */
+};
+
+static const uint32_t main_fcntls[] = {
+	F_OFD_SETLK,		/* blk: the image lock released at destroy */
+};
+
+static const struct nc_sc_rule main_rules[] = {
+	NC_SC(ppoll),		/* wait for the stop eventfd, signalfd, ION failure */
+	NC_SC(read),		/* signalfd, the footprint's smaps fd */
+	NC_SC(lseek),		/* the footprint: smaps read from its start */
+	NC_SC(close),		/* teardown: every fd */
+	NC_SC(tgkill),		/* vCPU kicks, pthread_cancel of a stuck console writer */
+	NC_SC_ARG_IN(ioctl, 1, main_ioctls),
+	NC_SC_ARG_IN(fcntl, 1, main_fcntls),
+	NC_SC(unlinkat),	/* the control socket (Landlock refuses: it stays) */
+	NC_SC_RUNTIME,
+};
+
+static const struct nc_sc_rule vcpu_rules[] = {
+	NC_SC_ARG_IN(ioctl, 1, vcpu_ioctls),
+	NC_SC_RUNTIME,		/* write: console ring, doorbell eventfds, stop */
+};
+
+static const struct nc_sc_rule ion_rules[] = {
+	NC_SC(io_uring_enter),	/* all valve I/O; no io_uring_setup/register */
+	NC_SC(fdatasync),	/* disks synced at stop */
+	NC_SC_RUNTIME,		/* write: irq eventfds, fail eventfd */
+};
+
+/* Console input: stdin into uart0, whose interrupt line it raises. */
+static const uint32_t console_in_ioctls[] = {
+	KVM_IRQ_LINE,		/* uart0's receive interrupt (vm fd) */
+};
+
+static const struct nc_sc_rule console_in_rules[] = {
+	NC_SC(ppoll),		/* stdin, room and stop eventfds */
+	NC_SC(read),		/* stdin, the room eventfd */
+	NC_SC_ARG_IN(ioctl, 1, console_in_ioctls),
+	NC_SC_RUNTIME,
+};
+
+static const struct nc_sc_rule console_out_rules[] = {
+	NC_SC(ppoll),		/* POLLOUT on the console fd, the wake eventfd */
+	NC_SC_RUNTIME,		/* write: the console fd */
+};
+
+static const struct nc_sc_rule control_rules[] = {
+	NC_SC(ppoll),		/* listening socket, clients, stop eventfd */
+	NC_SC(accept4),		/* a new client */
+	NC_SC(getsockopt),	/* SO_PEERCRED of a new client */
+	NC_SC(geteuid),		/* ... compared with ours */
+	NC_SC(recvfrom),	/* a client's command (recv) */
+	NC_SC(sendto),		/* its answer (send) */
+	NC_SC(close),		/* a client that is done */
+	NC_SC(read),		/* metrics: the VMM's RSS from the smaps fd */
+	NC_SC(lseek),		/* ... read from its start */
+	NC_SC_RUNTIME,		/* write: the input valve's irq, the stop eventfd */
+};
+
+#define TABLE(r)	{ r, NC_SC_COUNT(r) }
+
+const struct nc_sc_table nc_sc_tables[NC_THREAD_KINDS] = {
+	[NC_THREAD_MAIN]	= TABLE(main_rules),
+	[NC_THREAD_VCPU]	= TABLE(vcpu_rules),
+	[NC_THREAD_ION]		= TABLE(ion_rules),
+	[NC_THREAD_CONSOLE_IN]	= TABLE(console_in_rules),
+	[NC_THREAD_CONSOLE_OUT]	= TABLE(console_out_rules),
+	[NC_THREAD_CONTROL]	= TABLE(control_rules),
+};

@@ -84,6 +84,7 @@ static int restrict_ring(struct ion_host *h)
 		IORING_OP_READ, IORING_OP_WRITE, IORING_OP_READ_FIXED,
 		IORING_OP_WRITE_FIXED, IORING_OP_FSYNC, IORING_OP_FALLOCATE,
 		IORING_OP_ASYNC_CANCEL,
+		IORING_OP_TIMEOUT,	/* budgets: a throttled queue may go */
 	};
 	struct io_uring_restriction res[ARRAY_SIZE(ops) + 1];
 	unsigned n = 0;
@@ -119,8 +120,8 @@ int ion_ring_setup(struct ion_host *h, char *err, size_t errlen)
 	if (!(p.features & IORING_FEAT_NODROP))
 		return nc_errf(-EOPNOTSUPP, err, errlen,
 				"io_uring: kernel lacks IORING_FEAT_NODROP (Linux 5.5)");
-	/* Without it liburing's timed waits queue IORING_OP_TIMEOUT SQEs,
-	 * which the restrictions below refuse. */
+	/* Without it liburing's timed waits queue IORING_OP_TIMEOUT SQEs of
+	 * their own, which would complete into this ring's CQ. */
 	if (!(p.features & IORING_FEAT_EXT_ARG))
 		return nc_errf(-EOPNOTSUPP, err, errlen,
 				"io_uring: kernel lacks IORING_FEAT_EXT_ARG (Linux 5.11)");
@@ -200,6 +201,13 @@ static void dispatch(struct ion_host *h, uint64_t ud, int res)
 		v = h->valves[vi];
 		v->ops->complete(&v->q[qi], ION_UD_TAG(ud), res);
 		break;
+	case ION_UD_TIMER:
+		/* -ETIME: it expired; anything else would leave a queue stuck. */
+		if (res != -ETIME && res != -ECANCELED && !h->timer_err)
+			h->timer_err = res < 0 ? res : -EIO;
+		if (ION_UD_TAG(ud) == h->timer_seq)
+			h->timer_ns = 0;
+		break;
 	default:
 		break;
 	}
@@ -260,6 +268,27 @@ static int stop_tick(struct ion_host *h)
 	return spent >= ION_STOP_LIMIT_MS ? -ETIMEDOUT : 0;
 }
 
+/*
+ * A throttled queue waits until h->wake_ns: an absolute io_uring timeout
+ * makes sure the thread wakes up then (and does not wait on its own, so the
+ * thread never spins). A timeout already armed for no later is enough;
+ * a later one that is still pending only brings a spare pass.
+ */
+static void arm_timer(struct ion_host *h)
+{
+	struct io_uring_sqe *sqe;
+	int64_t at = h->wake_ns;
+
+	if (!at || (h->timer_ns && h->timer_ns <= at))
+		return;
+	h->timer_ts.tv_sec = at / 1000000000LL;
+	h->timer_ts.tv_nsec = at % 1000000000LL;
+	sqe = ion_get_sqe(h);
+	io_uring_prep_timeout(sqe, &h->timer_ts, 0, IORING_TIMEOUT_ABS);
+	sqe->user_data = ion_ud(ION_UD_TIMER, 0, 0, ++h->timer_seq);
+	h->timer_ns = at;
+}
+
 /* Serves each queue of v once; true when one stopped at its per-pass cap. */
 static bool service_valve(struct ion_hvalve *v)
 {
@@ -267,6 +296,8 @@ static bool service_valve(struct ion_hvalve *v)
 
 	if (v->broken || !ion_valve_layout_ok(v))
 		return false;
+	if (v->ops->cost)
+		ion_budget_pick_up(v);
 	for (unsigned q = 0; q < v->desc.nr_queues && !v->broken; q++)
 		more |= ion_queue_service(&v->q[q]);
 	return more;
@@ -295,11 +326,15 @@ static int service_pass(struct ion_host *h, bool wait, int timeout_ms)
 		if (rc < 0 && rc != -ETIME && rc != -EINTR)
 			return rc;
 	}
+	h->now_ns = 0;		/* read again when a budget needs it */
+	h->wake_ns = 0;
 	io_uring_for_each_cqe(&h->ring, head, cqe) {
 		dispatch(h, cqe->user_data, cqe->res);
 		n++;
 	}
 	io_uring_cq_advance(&h->ring, n);
+	if (h->timer_err)
+		return h->timer_err;
 	for (unsigned i = 0; i < h->nr_valves; i++) {
 		struct ion_hvalve *v = h->valves[i];
 
@@ -316,6 +351,8 @@ static int service_pass(struct ion_host *h, bool wait, int timeout_ms)
 			more += service_valve(v);
 		ion_valve_notify(v);
 	}
+	if (!h->stopping)
+		arm_timer(h);
 	return more;
 }
 

@@ -62,6 +62,20 @@ static int get_uint(struct ctx *x, const struct nc_toml_value *v,
 	return 0;
 }
 
+/* A count or a time: an integer, in decimal in messages whatever its size. */
+static int get_count(struct ctx *x, const struct nc_toml_value *v,
+		     uint64_t min, uint64_t max, uint64_t *out)
+{
+	if (want(x, v, NC_TOML_INTEGER))
+		return -EINVAL;
+	if (v->i < 0 || (uint64_t)v->i < min || (uint64_t)v->i > max)
+		return nc_cfg_fail(x, v->pos, "%s must be between %llu and %llu, not %lld",
+				   x->key->name, (unsigned long long)min,
+				   (unsigned long long)max, (long long)v->i);
+	*out = v->i;
+	return 0;
+}
+
 static int get_size(struct ctx *x, const struct nc_toml_value *v,
 		    uint64_t min, uint64_t max, uint64_t align, uint64_t *out)
 {
@@ -347,12 +361,83 @@ static int close_serial(struct ctx *x)
 	return 0;
 }
 
-/* ---- [[blk]] ---- */
+/* ---- budgets: bw_* and ops_* in [[blk]] and [net] ---- */
+
+/*
+ * Both tables list the six budget keys at the same place, after their own
+ * three, so that x->seen[] finds them alike.
+ */
+#define BUDGET_KEY0	3
+enum { BW_SIZE, BW_BURST, BW_REFILL, OPS_SIZE, OPS_BURST, OPS_REFILL };
 
 static struct nc_blk_cfg *cur_blk(struct ctx *x)
 {
 	return &x->c->blk[x->c->nr_blk - 1];
 }
+
+/* While a key of [[blk]] or [net] is set. */
+static struct ion_budget *cur_budget(struct ctx *x)
+{
+	return x->cur->array ? &cur_blk(x)->budget : &x->c->net_budget;
+}
+
+static int set_bw_size(struct ctx *x, const struct nc_toml_value *v)
+{
+	return get_size(x, v, 0, ION_BUCKET_MAX_SIZE, 1, &cur_budget(x)->bw.size);
+}
+
+static int set_bw_burst(struct ctx *x, const struct nc_toml_value *v)
+{
+	return get_size(x, v, 0, ION_BUCKET_MAX_SIZE, 1,
+			&cur_budget(x)->bw.one_time_burst);
+}
+
+static int set_bw_refill(struct ctx *x, const struct nc_toml_value *v)
+{
+	return get_count(x, v, 1, ION_BUCKET_MAX_REFILL_MS, &cur_budget(x)->bw.refill_ms);
+}
+
+static int set_ops_size(struct ctx *x, const struct nc_toml_value *v)
+{
+	return get_count(x, v, 0, ION_BUCKET_MAX_SIZE, &cur_budget(x)->ops.size);
+}
+
+static int set_ops_burst(struct ctx *x, const struct nc_toml_value *v)
+{
+	return get_count(x, v, 0, ION_BUCKET_MAX_SIZE, &cur_budget(x)->ops.one_time_burst);
+}
+
+static int set_ops_refill(struct ctx *x, const struct nc_toml_value *v)
+{
+	return get_count(x, v, 1, ION_BUCKET_MAX_REFILL_MS, &cur_budget(x)->ops.refill_ms);
+}
+
+/* A bucket's keys together: a size needs a refill time, and the other two a size. */
+static int close_bucket(struct ctx *x, const struct ion_bucket_cfg *b,
+			const char *pre, unsigned k)
+{
+	const struct nc_toml_pos *seen = x->seen + BUDGET_KEY0 + k;
+
+	if (b->size && !b->refill_ms)
+		return nc_cfg_fail(x, seen[0],
+				   "%s_size needs %s_refill_ms: the time in ms the bucket takes to refill",
+				   pre, pre);
+	if (!b->size && (b->one_time_burst || b->refill_ms))
+		return nc_cfg_fail(x, b->refill_ms ? seen[2] : seen[1],
+				   "%s_%s needs a %s_size (no %s_size, or 0, is no limit)",
+				   pre, b->refill_ms ? "refill_ms" : "burst", pre, pre);
+	return 0;
+}
+
+/* At the table's close (x->cur is NULL by then): b is its budget. */
+static int close_budget(struct ctx *x, const struct ion_budget *b)
+{
+	if (close_bucket(x, &b->bw, "bw", BW_SIZE))
+		return -EINVAL;
+	return close_bucket(x, &b->ops, "ops", OPS_SIZE);
+}
+
+/* ---- [[blk]] ---- */
 
 static int open_blk(struct ctx *x)
 {
@@ -392,7 +477,7 @@ static int close_blk(struct ctx *x)
 					   "path '%s' is already the disk of the [[blk]] on line %u",
 					   c->blk[n].path, c->line_blk[i]);
 	}
-	return 0;
+	return close_budget(x, &c->blk[n].budget);
 }
 
 /* ---- [net] ---- */
@@ -402,6 +487,11 @@ static int open_net(struct ctx *x)
 	x->c->net = true;
 	x->c->line_net = x->cur_pos.line;
 	return 0;
+}
+
+static int close_net(struct ctx *x)
+{
+	return close_budget(x, &x->c->net_budget);
 }
 
 static int set_net_tap(struct ctx *x, const struct nc_toml_value *v)
@@ -494,15 +584,26 @@ static const struct key serial_keys[] = {	/* close_serial's order */
 	{ "mode", set_serial_mode },
 	{ "path", set_serial_path },
 };
+/* At BUDGET_KEY0 in both [[blk]] and [net], in this order (close_bucket). */
+#define BUDGET_KEYS \
+	{ "bw_size", set_bw_size }, \
+	{ "bw_burst", set_bw_burst }, \
+	{ "bw_refill_ms", set_bw_refill }, \
+	{ "ops_size", set_ops_size }, \
+	{ "ops_burst", set_ops_burst }, \
+	{ "ops_refill_ms", set_ops_refill }
+
 static const struct key blk_keys[] = {	/* path first: close_blk */
 	{ "path", set_blk_path },
 	{ "readonly", set_blk_readonly },
 	{ "direct", set_blk_direct },
+	BUDGET_KEYS,
 };
 static const struct key net_keys[] = {
 	{ "tap", set_net_tap },
 	{ "mac", set_net_mac },
 	{ "mtu", set_net_mtu },
+	BUDGET_KEYS,
 };
 static const struct key input_keys[] = {
 	{ "enabled", set_input },
@@ -526,7 +627,7 @@ const struct table nc_cfg_tables[] = {
 	{ "serial", false, KEYS(serial_keys), .open = open_serial,
 	  .close = close_serial },
 	{ "blk", true, KEYS(blk_keys), .open = open_blk, .close = close_blk },
-	{ "net", false, KEYS(net_keys), .open = open_net },
+	{ "net", false, KEYS(net_keys), .open = open_net, .close = close_net },
 	{ "input", false, KEYS(input_keys) },
 	{ "control", false, KEYS(control_keys) },
 };
@@ -535,3 +636,9 @@ const unsigned nc_cfg_nr_tables = NC_ARRAY_SIZE(nc_cfg_tables);
 
 _Static_assert(NC_ARRAY_SIZE(nc_cfg_tables) <= NC_CFG_MAX_TABLES,
 	       "schema.h: NC_CFG_MAX_TABLES too small");
+_Static_assert(NC_ARRAY_SIZE(blk_keys) <= NC_CFG_MAX_KEYS &&
+	       NC_ARRAY_SIZE(net_keys) <= NC_CFG_MAX_KEYS,
+	       "schema.h: NC_CFG_MAX_KEYS too small");
+_Static_assert(BUDGET_KEY0 == 3 && NC_ARRAY_SIZE(blk_keys) == BUDGET_KEY0 + 6 &&
+	       NC_ARRAY_SIZE(net_keys) == BUDGET_KEY0 + 6,
+	       "the budget keys follow three keys of the table's own");

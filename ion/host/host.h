@@ -81,6 +81,7 @@ struct ion_hq {
 	int doorbell_fd;
 	unsigned doorbell_fixed;	/* index in the fixed file table */
 	uint64_t doorbell_buf;
+	bool doorbell_armed;		/* its read is queued (until its CQE) */
 	/* budget.c: the head request waits for its budget until then (ns) */
 	int64_t throttle_until;		/* 0: not throttled */
 	int64_t throttle_since;		/* 0: nothing waits */
@@ -189,7 +190,7 @@ struct ion_host {
 	unsigned inflight_io;		/* backend ops the kernel holds */
 	int ctl_fd;
 	uint64_t ctl_buf;
-	bool armed;			/* doorbell/ctl reads are queued */
+	bool ctl_armed;			/* the ctl read is queued (until its CQE) */
 	pthread_t thread;
 	bool running;
 	int stop_req;			/* atomic: ion_host_stop() asked */

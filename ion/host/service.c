@@ -157,26 +157,43 @@ struct io_uring_sqe *ion_get_sqe(struct ion_host *h)
 }
 
 static void arm_read(struct ion_host *h, unsigned fixed, uint64_t *buf,
-		     uint64_t ud)
+		     uint64_t ud, bool *armed)
 {
 	struct io_uring_sqe *sqe = ion_get_sqe(h);
 
 	io_uring_prep_read(sqe, fixed, buf, sizeof(*buf), 0);
 	sqe->flags |= IOSQE_FIXED_FILE;
 	sqe->user_data = ud;
+	*armed = true;
 }
 
+/*
+ * At every thread start: the eventfd reads that are not queued. A read the
+ * kernel still holds stays (no second one on the same buffer); one that
+ * went with the thread that queued it (io_uring cancels a task's pending
+ * reads when it exits) is queued again, here or when its -ECANCELED
+ * arrives (dispatch()).
+ */
 static void arm_all(struct ion_host *h)
 {
-	if (h->armed)
-		return;
-	h->armed = true;
-	arm_read(h, 0, &h->ctl_buf, ion_ud(ION_UD_CTL, 0, 0, 0));
+	if (!h->ctl_armed)
+		arm_read(h, 0, &h->ctl_buf, ion_ud(ION_UD_CTL, 0, 0, 0),
+			 &h->ctl_armed);
 	for (unsigned i = 0; i < h->nr_valves; i++)
-		for (unsigned q = 0; q < h->valves[i]->desc.nr_queues; q++)
-			arm_read(h, h->valves[i]->q[q].doorbell_fixed,
-				 &h->valves[i]->q[q].doorbell_buf,
-				 ion_ud(ION_UD_DOORBELL, i, q, 0));
+		for (unsigned q = 0; q < h->valves[i]->desc.nr_queues; q++) {
+			struct ion_hq *hq = &h->valves[i]->q[q];
+
+			if (!hq->doorbell_armed)
+				arm_read(h, hq->doorbell_fixed, &hq->doorbell_buf,
+					 ion_ud(ION_UD_DOORBELL, i, q, 0),
+					 &hq->doorbell_armed);
+		}
+}
+
+/* An eventfd read finished with res: queue it again unless the fd is gone. */
+static bool rearm(int res)
+{
+	return res == sizeof(uint64_t) || res == -ECANCELED;
 }
 
 static void dispatch(struct ion_host *h, uint64_t ud, int res)
@@ -186,15 +203,19 @@ static void dispatch(struct ion_host *h, uint64_t ud, int res)
 
 	switch (ION_UD_KIND(ud)) {
 	case ION_UD_CTL:
-		if (res == sizeof(uint64_t))
-			arm_read(h, 0, &h->ctl_buf, ud);
+		h->ctl_armed = false;
+		if (rearm(res))
+			arm_read(h, 0, &h->ctl_buf, ud, &h->ctl_armed);
 		break;
 	case ION_UD_DOORBELL:
 		v = h->valves[vi];
-		if (res != sizeof(uint64_t))
+		v->q[qi].doorbell_armed = false;
+		if (!rearm(res))
 			break;	/* the ring is going away */
-		ion_stat_add(&v->st.doorbells, 1);
-		arm_read(h, v->q[qi].doorbell_fixed, &v->q[qi].doorbell_buf, ud);
+		if (res == sizeof(uint64_t))
+			ion_stat_add(&v->st.doorbells, 1);
+		arm_read(h, v->q[qi].doorbell_fixed, &v->q[qi].doorbell_buf, ud,
+			 &v->q[qi].doorbell_armed);
 		break;
 	case ION_UD_IO:
 		h->inflight_io--;
@@ -449,6 +470,8 @@ static void *service_thread(void *arg)
 		if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY)
 			break;
 	}
+	/* A timeout of this thread's goes with it (or fires to no effect). */
+	h->timer_ns = 0;
 	if (rc < 0 && !__atomic_load_n(&h->stop_req, __ATOMIC_ACQUIRE))
 		thread_failed(h, rc);
 	else

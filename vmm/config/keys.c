@@ -63,7 +63,7 @@ static int get_uint(struct ctx *x, const struct nc_toml_value *v,
 }
 
 /* A count or a time: an integer, in decimal in messages whatever its size. */
-static int get_count(struct ctx *x, const struct nc_toml_value *v,
+int nc_cfg_get_count(struct ctx *x, const struct nc_toml_value *v,
 		     uint64_t min, uint64_t max, uint64_t *out)
 {
 	if (want(x, v, NC_TOML_INTEGER))
@@ -76,7 +76,7 @@ static int get_count(struct ctx *x, const struct nc_toml_value *v,
 	return 0;
 }
 
-static int get_size(struct ctx *x, const struct nc_toml_value *v,
+int nc_cfg_get_size(struct ctx *x, const struct nc_toml_value *v,
 		    uint64_t min, uint64_t max, uint64_t align, uint64_t *out)
 {
 	char a[24], b[24], c[24];
@@ -177,7 +177,7 @@ static int set_vcpus(struct ctx *x, const struct nc_toml_value *v)
 static int set_memory(struct ctx *x, const struct nc_toml_value *v)
 {
 	x->c->line_memory = x->key_pos.line;
-	return get_size(x, v, NC_RAM_MIN, NC_RAM_MAX, SZ_2M, &x->c->memory);
+	return nc_cfg_get_size(x, v, NC_RAM_MIN, NC_RAM_MAX, SZ_2M, &x->c->memory);
 }
 
 static int set_ksm(struct ctx *x, const struct nc_toml_value *v)
@@ -235,7 +235,7 @@ static int set_ion_base(struct ctx *x, const struct nc_toml_value *v)
 static int set_ion_size(struct ctx *x, const struct nc_toml_value *v)
 {
 	x->c->line_ion_size = x->key_pos.line;
-	return get_size(x, v, ION_MIN_SIZE, ION_MAX_SIZE, SZ_4K,
+	return nc_cfg_get_size(x, v, ION_MIN_SIZE, ION_MAX_SIZE, SZ_4K,
 			&x->c->ion_size);
 }
 
@@ -289,7 +289,7 @@ static int set_console_path(struct ctx *x, const struct nc_toml_value *v)
 
 static int set_console_max_size(struct ctx *x, const struct nc_toml_value *v)
 {
-	return get_size(x, v, NC_CONSOLE_MAX_SIZE_MIN, NC_CONSOLE_MAX_SIZE_MAX, 1,
+	return nc_cfg_get_size(x, v, NC_CONSOLE_MAX_SIZE_MIN, NC_CONSOLE_MAX_SIZE_MAX, 1,
 			&x->c->console_max_size);
 }
 
@@ -361,83 +361,12 @@ static int close_serial(struct ctx *x)
 	return 0;
 }
 
-/* ---- budgets: bw_* and ops_* in [[blk]] and [net] ---- */
-
-/*
- * Both tables list the six budget keys at the same place, after their own
- * three, so that x->seen[] finds them alike.
- */
-#define BUDGET_KEY0	3
-enum { BW_SIZE, BW_BURST, BW_REFILL, OPS_SIZE, OPS_BURST, OPS_REFILL };
+/* ---- [[blk]] ---- */
 
 static struct nc_blk_cfg *cur_blk(struct ctx *x)
 {
 	return &x->c->blk[x->c->nr_blk - 1];
 }
-
-/* While a key of [[blk]] or [net] is set. */
-static struct ion_budget *cur_budget(struct ctx *x)
-{
-	return x->cur->array ? &cur_blk(x)->budget : &x->c->net_budget;
-}
-
-static int set_bw_size(struct ctx *x, const struct nc_toml_value *v)
-{
-	return get_size(x, v, 0, ION_BUCKET_MAX_SIZE, 1, &cur_budget(x)->bw.size);
-}
-
-static int set_bw_burst(struct ctx *x, const struct nc_toml_value *v)
-{
-	return get_size(x, v, 0, ION_BUCKET_MAX_SIZE, 1,
-			&cur_budget(x)->bw.one_time_burst);
-}
-
-static int set_bw_refill(struct ctx *x, const struct nc_toml_value *v)
-{
-	return get_count(x, v, 1, ION_BUCKET_MAX_REFILL_MS, &cur_budget(x)->bw.refill_ms);
-}
-
-static int set_ops_size(struct ctx *x, const struct nc_toml_value *v)
-{
-	return get_count(x, v, 0, ION_BUCKET_MAX_SIZE, &cur_budget(x)->ops.size);
-}
-
-static int set_ops_burst(struct ctx *x, const struct nc_toml_value *v)
-{
-	return get_count(x, v, 0, ION_BUCKET_MAX_SIZE, &cur_budget(x)->ops.one_time_burst);
-}
-
-static int set_ops_refill(struct ctx *x, const struct nc_toml_value *v)
-{
-	return get_count(x, v, 1, ION_BUCKET_MAX_REFILL_MS, &cur_budget(x)->ops.refill_ms);
-}
-
-/* A bucket's keys together: a size needs a refill time, and the other two a size. */
-static int close_bucket(struct ctx *x, const struct ion_bucket_cfg *b,
-			const char *pre, unsigned k)
-{
-	const struct nc_toml_pos *seen = x->seen + BUDGET_KEY0 + k;
-
-	if (b->size && !b->refill_ms)
-		return nc_cfg_fail(x, seen[0],
-				   "%s_size needs %s_refill_ms: the time in ms the bucket takes to refill",
-				   pre, pre);
-	if (!b->size && (b->one_time_burst || b->refill_ms))
-		return nc_cfg_fail(x, b->refill_ms ? seen[2] : seen[1],
-				   "%s_%s needs a %s_size (no %s_size, or 0, is no limit)",
-				   pre, b->refill_ms ? "refill_ms" : "burst", pre, pre);
-	return 0;
-}
-
-/* At the table's close (x->cur is NULL by then): b is its budget. */
-static int close_budget(struct ctx *x, const struct ion_budget *b)
-{
-	if (close_bucket(x, &b->bw, "bw", BW_SIZE))
-		return -EINVAL;
-	return close_bucket(x, &b->ops, "ops", OPS_SIZE);
-}
-
-/* ---- [[blk]] ---- */
 
 static int open_blk(struct ctx *x)
 {
@@ -477,7 +406,7 @@ static int close_blk(struct ctx *x)
 					   "path '%s' is already the disk of the [[blk]] on line %u",
 					   c->blk[n].path, c->line_blk[i]);
 	}
-	return close_budget(x, &c->blk[n].budget);
+	return nc_cfg_close_budget(x, &c->blk[n].budget);
 }
 
 /* ---- [net] ---- */
@@ -491,7 +420,7 @@ static int open_net(struct ctx *x)
 
 static int close_net(struct ctx *x)
 {
-	return close_budget(x, &x->c->net_budget);
+	return nc_cfg_close_budget(x, &x->c->net_budget);
 }
 
 static int set_net_tap(struct ctx *x, const struct nc_toml_value *v)
@@ -584,26 +513,17 @@ static const struct key serial_keys[] = {	/* close_serial's order */
 	{ "mode", set_serial_mode },
 	{ "path", set_serial_path },
 };
-/* At BUDGET_KEY0 in both [[blk]] and [net], in this order (close_bucket). */
-#define BUDGET_KEYS \
-	{ "bw_size", set_bw_size }, \
-	{ "bw_burst", set_bw_burst }, \
-	{ "bw_refill_ms", set_bw_refill }, \
-	{ "ops_size", set_ops_size }, \
-	{ "ops_burst", set_ops_burst }, \
-	{ "ops_refill_ms", set_ops_refill }
-
 static const struct key blk_keys[] = {	/* path first: close_blk */
 	{ "path", set_blk_path },
 	{ "readonly", set_blk_readonly },
 	{ "direct", set_blk_direct },
-	BUDGET_KEYS,
+	NC_CFG_BUDGET_KEYS,	/* at NC_CFG_BUDGET_KEY0 */
 };
 static const struct key net_keys[] = {
 	{ "tap", set_net_tap },
 	{ "mac", set_net_mac },
 	{ "mtu", set_net_mtu },
-	BUDGET_KEYS,
+	NC_CFG_BUDGET_KEYS,	/* at NC_CFG_BUDGET_KEY0 */
 };
 static const struct key input_keys[] = {
 	{ "enabled", set_input },
@@ -639,6 +559,6 @@ _Static_assert(NC_ARRAY_SIZE(nc_cfg_tables) <= NC_CFG_MAX_TABLES,
 _Static_assert(NC_ARRAY_SIZE(blk_keys) <= NC_CFG_MAX_KEYS &&
 	       NC_ARRAY_SIZE(net_keys) <= NC_CFG_MAX_KEYS,
 	       "schema.h: NC_CFG_MAX_KEYS too small");
-_Static_assert(BUDGET_KEY0 == 3 && NC_ARRAY_SIZE(blk_keys) == BUDGET_KEY0 + 6 &&
-	       NC_ARRAY_SIZE(net_keys) == BUDGET_KEY0 + 6,
+_Static_assert(NC_ARRAY_SIZE(blk_keys) == NC_CFG_BUDGET_KEY0 + 6 &&
+	       NC_ARRAY_SIZE(net_keys) == NC_CFG_BUDGET_KEY0 + 6,
 	       "the budget keys follow three keys of the table's own");

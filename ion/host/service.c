@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The service thread: one io_uring carries the doorbell and control eventfd
- * reads and every backend operation. The thread sleeps in
- * io_uring_submit_and_wait() when nothing is in flight and no doorbell rang.
+ * reads, every backend operation and the timeout a throttled queue waits
+ * for (budget.c). The thread sleeps in io_uring_submit_and_wait() when
+ * nothing is in flight and no doorbell rang.
  *
  * The ring starts disabled; the files and the window (as one fixed buffer)
  * are registered, the opcodes restricted to those the valves use, then the

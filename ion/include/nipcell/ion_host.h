@@ -7,8 +7,10 @@
  * Life cycle: ion_host_create() -> bind the fds to KVM (ion_host_memfd(),
  * ion_host_doorbell_fd(), ion_host_irq_fd()) -> ion_host_start() -> guest
  * runs, the VMM watching ion_host_fail_fd() -> ion_host_stop() ->
- * ion_host_destroy(). `check` runs only ion_host_check(). Tests and the
- * fuzz target may drive the host without the thread through ion_host_poll().
+ * ion_host_destroy(). After ion_host_stop() and ion_host_reset() (a guest
+ * reboot) ion_host_start() may run again. `check` runs only
+ * ion_host_check(). Tests and the fuzz target may drive the host without
+ * the thread through ion_host_poll().
  *
  * Every function returns 0 or a negative errno; ion_host_check() and
  * ion_host_create() also write a message naming the offending field or

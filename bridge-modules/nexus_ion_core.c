@@ -31,6 +31,7 @@
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <linux/platform_device.h>
+#include <linux/reboot.h>
 #include <linux/slab.h>
 #include "nexus_ion_priv.h"
 
@@ -51,10 +52,32 @@ static unsigned int poll_us = 1000;
 module_param(poll_us, uint, 0444);
 MODULE_PARM_DESC(poll_us, "Completion polling period without interrupts, in microseconds (default 1000, at least 10)");
 
+/*
+ * The header's host_request word (ABI 1.1, abi.md "Host requests"), read on
+ * every valve interrupt and poll: the host raises a valve's interrupt after
+ * writing it. Each request is acted on once; an ABI 1.0 host never writes
+ * the word, and unknown values are ignored.
+ */
+static void ion_host_request(struct nexus_ion *ion)
+{
+	u32 req;
+
+	if (ion->snap.abi_minor < 1)
+		return;
+	req = smp_load_acquire(&ion->hdr->host_request);
+	if (req != ION_HOST_REQ_POWEROFF ||
+	    test_and_set_bit(ION_HOST_REQ_POWEROFF, &ion->host_req_done))
+		return;
+	pr_info("the host asks for a power-off\n");
+	orderly_poweroff(false);	/* from any context: it queues work */
+}
+
 static enum hrtimer_restart ion_poll(struct hrtimer *t)
 {
 	struct nexus_ion *ion = container_of(t, struct nexus_ion, poll_timer);
 	unsigned int v, qi;
+
+	ion_host_request(ion);
 
 	for (v = 0; v < ion->snap.nr_valves; v++) {
 		struct nexus_ion_valve *valve = &ion->valves[v];
@@ -76,7 +99,10 @@ static enum hrtimer_restart ion_poll(struct hrtimer *t)
 
 static irqreturn_t ion_irq(int irq, void *data)
 {
-	nexus_ion_valve_run_notify(data);
+	struct nexus_ion_valve *valve = data;
+
+	ion_host_request(valve->ion);
+	nexus_ion_valve_run_notify(valve);
 	return IRQ_HANDLED;
 }
 
@@ -321,6 +347,7 @@ static int nexus_ion_probe(struct platform_device *pdev)
 		ion->base, ion->size, ion->snap.magic, ion->snap.abi_major,
 		ion->snap.abi_minor, ion->snap.nr_valves,
 		ion->polling ? " (polled)" : "");
+	ion_host_request(ion);	/* one asked before there was a handler */
 	return 0;
 }
 

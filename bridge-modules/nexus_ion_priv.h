@@ -53,6 +53,7 @@ struct nexus_ion {
 	struct hrtimer poll_timer;
 	ktime_t poll_period;
 	bool polling;
+	unsigned long host_req_done;	/* bit n: ION_HOST_REQ n acted on */
 };
 
 /* [off, off + len) lies inside [lo, hi), without overflow. */

@@ -22,12 +22,14 @@
 
 #include "control.h"
 #include "machine.h"
+#include "metrics.h"
 #include "util/errf.h"
 
 #define CTL_LINE_MAX	256
 #define CTL_IDLE_MS	30000		/* a silent client is dropped */
 #define CTL_OUT_MAX	16384		/* unread answer bytes a client may leave */
 #define CTL_ACCEPT_PAUSE_MS 100		/* after accept() ran out of fds or memory */
+#define CTL_SHUTDOWN_MAX_S 86400	/* the longest shutdown --timeout */
 
 /* Input event names people type; anything else is a number. */
 static const struct { const char *name; long val; } ctl_names[] = {
@@ -211,7 +213,7 @@ int nc_valve_stats_line(struct ion_host *ion, unsigned v, char *buf, size_t len)
 	const char *name;
 
 	if (!valve || ion_host_stats(ion, v, &st))
-		return -1;
+		return -EINVAL;
 	/* Both from the host's own state: the window is the guest's to scribble on. */
 	name = ion_host_valve_type_name(valve->type);
 	snprintf(buf, len,
@@ -238,6 +240,73 @@ static void ctl_stats(struct ion_host *ion, char *out, size_t outlen)
 		snprintf(out + used, outlen - used, "ok\n");
 }
 
+/* stats --json and metrics: a snapshot of the machine, then "ok". */
+static void ctl_metrics(struct ion_host *ion, struct nc_machine *m, bool json, char *out,
+			size_t outlen)
+{
+	static struct nc_metrics mx;	/* the control thread's (and tests') only */
+	struct nc_sbuf b;
+
+	nc_metrics_collect(m, ion, &mx);
+	nc_sbuf_init(&b, out, outlen);
+	if (json)
+		nc_metrics_json(&mx, &b);
+	else
+		nc_metrics_prometheus(&mx, &b);
+	nc_sbuf_printf(&b, "ok\n");
+	if (b.overflow)
+		snprintf(out, outlen, "error: %s: answer longer than %zu bytes\n",
+			 json ? "stats --json" : "metrics", outlen);
+}
+
+/* shutdown [--timeout S]: ask the guest to power off; stop hard after S s. */
+static void ctl_shutdown(struct ion_host *ion, struct nc_machine *m, char *args, char *out,
+			 size_t outlen)
+{
+	char *f[3], *save = NULL;
+	long secs = NC_SHUTDOWN_TIMEOUT_S;
+	int64_t at;
+	int n = 0, ret;
+
+	for (char *t = strtok_r(args, " \t", &save); t && n < 3; t = strtok_r(NULL, " \t", &save))
+		f[n++] = t;
+	if (n == 1 && !strncmp(f[0], "--timeout=", 10)) {
+		f[1] = f[0] + 10;
+		f[0] = "--timeout";
+		n = 2;
+	}
+	if (n && (n != 2 || strcmp(f[0], "--timeout"))) {
+		snprintf(out, outlen, "error: usage: shutdown [--timeout S]\n");
+		return;
+	}
+	if (n == 2) {
+		char *end;
+
+		errno = 0;
+		secs = strtol(f[1], &end, 10);
+		if (end == f[1] || *end || errno || secs < 1 || secs > CTL_SHUTDOWN_MAX_S)
+			secs = -1;
+	}
+	if (secs < 0) {
+		snprintf(out, outlen, "error: shutdown: --timeout takes 1..%d seconds, not '%.32s'\n",
+			 CTL_SHUTDOWN_MAX_S, f[1]);
+		return;
+	}
+	ret = ion_host_request(ion, ION_HOST_REQ_POWEROFF);
+	if (ret) {
+		snprintf(out, outlen, "error: shutdown: %s\n",
+			 ret == -ENODEV ? "the cell has no valve whose interrupt could tell the guest"
+					: strerror(-ret));
+		return;
+	}
+	at = nc_now_ms() + secs * 1000;
+	if (!m->shutdown_at_ms || at < m->shutdown_at_ms) {
+		m->shutdown_at_ms = at;
+		m->shutdown_timeout_s = secs;
+	}
+	snprintf(out, outlen, "ok\n");
+}
+
 void nc_control_handle(struct ion_host *ion, struct nc_machine *m, const char *line,
 		       char *out, size_t outlen)
 {
@@ -259,13 +328,22 @@ void nc_control_handle(struct ion_host *ion, struct nc_machine *m, const char *l
 		ctl_input(ion, args, out, outlen);
 	} else if (!strcmp(cmd, "budget")) {
 		ctl_budget(ion, args, out, outlen);
-	} else if (!strcmp(cmd, "stats")) {
+	} else if (!strcmp(cmd, "stats") && !*args) {
 		ctl_stats(ion, out, outlen);
+	} else if (!strcmp(cmd, "stats") && !strcmp(args, "--json")) {
+		ctl_metrics(ion, m, true, out, outlen);
+	} else if (!strcmp(cmd, "stats")) {
+		snprintf(out, outlen, "error: usage: stats [--json]\n");
+	} else if (!strcmp(cmd, "metrics") && !*args) {
+		ctl_metrics(ion, m, false, out, outlen);
+	} else if (!strcmp(cmd, "shutdown")) {
+		ctl_shutdown(ion, m, args, out, outlen);
 	} else if (!strcmp(cmd, "stop")) {
 		nc_machine_stop(m, NC_STOP_REQUEST, "stopped through the control socket");
 		snprintf(out, outlen, "ok\n");
 	} else if (!strcmp(cmd, "help")) {
-		snprintf(out, outlen, "commands: input TYPE CODE VALUE | budget VALVE [bw|ops SIZE BURST REFILL_MS | bw|ops off | off] | stats | stop | help\nok\n");
+		snprintf(out, outlen,
+			 "commands: input TYPE CODE VALUE | budget VALVE [bw|ops SIZE BURST REFILL_MS | bw|ops off | off] | stats [--json] | metrics | shutdown [--timeout S] | stop | help\nok\n");
 	} else {
 		snprintf(out, outlen, "error: unknown command '%.32s' (try help)\n", cmd);
 	}
@@ -341,14 +419,14 @@ static int ctl_reply(struct ctl_conn *c, const char *s)
 /* Runs every complete line in c->in. 0, or -errno to drop the client. */
 static int ctl_lines(struct nc_control *ctl, struct ctl_conn *c)
 {
-	char out[4096], *nl;
+	char *out = ctl->answer, *nl;
 	int ret;
 
 	while (!c->closing && (nl = memchr(c->in, '\n', c->in_len))) {
 		*nl = '\0';
 		if (nl > c->in && nl[-1] == '\r')
 			nl[-1] = '\0';
-		nc_control_handle(ctl->ion, ctl->m, c->in, out, sizeof(out));
+		nc_control_handle(ctl->ion, ctl->m, c->in, out, sizeof(ctl->answer));
 		ret = ctl_reply(c, out);
 		if (ret)
 			return ret;
@@ -446,7 +524,21 @@ static void ctl_drop(struct ctl_conn **c)
 	*c = NULL;
 }
 
-/* Sleeps until the listening socket, a client or the stop eventfd needs us. */
+/* A shutdown the guest did not follow in time: the hard stop. */
+static void ctl_shutdown_check(struct nc_machine *m, int64_t now)
+{
+	if (!m->shutdown_at_ms || now < m->shutdown_at_ms)
+		return;
+	m->shutdown_at_ms = 0;
+	nc_machine_stop(m, NC_STOP_REQUEST,
+			"the guest did not power off within %u s of the shutdown request: stopped",
+			m->shutdown_timeout_s);
+}
+
+/*
+ * Sleeps until the listening socket, a client, the stop eventfd or a
+ * shutdown's deadline needs us.
+ */
 static void *ctl_thread(void *arg)
 {
 	struct nc_control *ctl = arg;
@@ -464,6 +556,13 @@ static void *ctl_thread(void *arg)
 					  .events = POLLIN };
 		nfds = 2;
 		timeout = now < accept_at ? (int)(accept_at - now) : -1;
+		if (ctl->m->shutdown_at_ms) {
+			int64_t left = ctl->m->shutdown_at_ms > now ?
+				       ctl->m->shutdown_at_ms - now : 0;
+
+			if (timeout < 0 || left < timeout)
+				timeout = (int)left;
+		}
 		for (i = 0; i < NC_CONTROL_MAX_CLIENTS; i++) {
 			struct ctl_conn *c = conns[i];
 			int64_t left;
@@ -487,6 +586,7 @@ static void *ctl_thread(void *arg)
 		if (pfd[0].revents)
 			break;
 		now = ctl_now_ms();
+		ctl_shutdown_check(ctl->m, now);
 		for (j = 2; j < nfds; j++)
 			if (ctl_conn_event(ctl, conns[slot[j]], pfd[j].revents, now))
 				ctl_drop(&conns[slot[j]]);

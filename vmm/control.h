@@ -7,6 +7,9 @@
  *   input TYPE CODE VALUE   inject an input event (EV_KEY 30 1, or numbers)
  *   budget VALVE ...        show or change a valve's budget (bw, ops, off)
  *   stats                   one line per valve, then "ok"
+ *   stats --json            the metrics as one JSON object (metrics.h)
+ *   metrics                 the metrics in the Prometheus text format
+ *   shutdown [--timeout S]  ask the guest to power off; stop after S s
  *   stop                    stop the cell cleanly
  *   help
  * Every command answers "ok" or "error: why" as its last line.
@@ -21,6 +24,8 @@
 #include <sys/un.h>
 
 #define NC_CONTROL_MAX_CLIENTS	8	/* beyond: "error: too many clients" */
+#define NC_SHUTDOWN_TIMEOUT_S	30	/* shutdown without --timeout */
+#define NC_CONTROL_ANSWER_MAX	12288	/* the longest answer to one command */
 
 struct ion_host;
 struct nc_machine;
@@ -33,6 +38,7 @@ struct nc_control {
 	struct sockaddr_un	addr;
 	struct nc_machine	*m;
 	struct ion_host		*ion;
+	char			answer[NC_CONTROL_ANSWER_MAX];	/* the thread's */
 };
 
 /*
@@ -51,7 +57,11 @@ void nc_control_stop(struct nc_control *ctl);
 /* May a client whose effective uid is peer use a VMM running as self? */
 bool nc_control_peer_allowed(uid_t peer, uid_t self);
 
-/* One command line (without newline) -> reply lines in out. For tests too. */
+/*
+ * One command line (without newline) -> reply lines in out (give it
+ * NC_CONTROL_ANSWER_MAX bytes). For tests too. A shutdown sets
+ * m->shutdown_at_ms, which the control thread enforces.
+ */
 void nc_control_handle(struct ion_host *ion, struct nc_machine *m, const char *line,
 		       char *out, size_t outlen);
 

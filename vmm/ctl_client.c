@@ -2,16 +2,20 @@
 /*
  * `nipcell-vmm ctl SOCKET COMMAND...`: sends one command to a running
  * cell's control socket and prints the answer. busybox's nc cannot speak to
- * Unix sockets, and scenario scripts need to.
+ * Unix sockets, and scenario scripts need to. The answers of `stats --json`
+ * and `metrics` are data for another program: printed without their closing
+ * "ok" line (the exit status says it).
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "ctl_client.h"
 #include "machine.h"
 
@@ -20,7 +24,9 @@
 int nc_ctl_client(const char *path, int argc, char **argv)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char line[300], buf[4096];
+	static char buf[NC_CONTROL_ANSWER_MAX + 1];
+	char line[300];
+	bool data;
 	size_t used = 0, have = 0;
 	struct pollfd pfd;
 	ssize_t n;
@@ -38,6 +44,8 @@ int nc_ctl_client(const char *path, int argc, char **argv)
 		}
 		used += n;
 	}
+	line[used] = '\0';
+	data = !strcmp(line, "metrics") || !strcmp(line, "stats --json");
 	line[used++] = '\n';
 
 	strcpy(addr.sun_path, path);
@@ -72,6 +80,8 @@ int nc_ctl_client(const char *path, int argc, char **argv)
 			last = last ? last + 1 : buf;
 			buf[have - 1] = '\n';
 			if (!strcmp(last, "ok\n") || !strncmp(last, "error:", 6)) {
+				if (data && !strcmp(last, "ok\n"))
+					*last = '\0';
 				fputs(buf, stdout);
 				close(fd);
 				return strncmp(last, "error:", 6) ? NC_EXIT_OK : NC_EXIT_ERROR;

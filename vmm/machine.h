@@ -35,6 +35,33 @@ enum nc_stop {
 	NC_STOP_REQUEST,	/* the control socket said stop */
 };
 
+/* Why a vCPU left KVM_RUN, counted per vCPU for the metrics. */
+enum nc_vexit {
+	NC_VEXIT_MMIO,		/* KVM_EXIT_MMIO: a device on the MMIO bus */
+	NC_VEXIT_SYSTEM_EVENT,	/* PSCI power-off, reset, crash */
+	NC_VEXIT_INTR,		/* a signal (a kick) interrupted KVM_RUN */
+	NC_VEXIT_NISV,		/* MMIO without a valid syndrome: external abort */
+	NC_VEXIT_FAIL_ENTRY,
+	NC_VEXIT_OTHER,		/* any other exit reason (stops the cell) */
+	NC_VEXIT_NR
+};
+
+/* One vCPU's exits by reason; updated with relaxed atomics by its thread. */
+struct nc_vexit_counts {
+	uint64_t	n[NC_VEXIT_NR];
+};
+
+/* "mmio", "system_event", "intr", "nisv", "fail_entry", "other". */
+const char *nc_vexit_name(enum nc_vexit r);
+
+static inline void nc_vexit_count(struct nc_vexit_counts *c, enum nc_vexit r)
+{
+	__atomic_fetch_add(&c->n[r], 1, __ATOMIC_RELAXED);
+}
+
+/* "poweroff", "reset", "crash", "error", "signal", "request" ("none"). */
+const char *nc_stop_name(enum nc_stop s);
+
 struct ion_host;
 struct nc_config;
 struct nc_machine;
@@ -63,7 +90,25 @@ struct nc_machine {
 	char			stop_why[256];
 	int			stop_fd;	/* eventfd: main waits on it */
 	volatile bool		stopping;	/* read by vCPU loops */
+
+	/* What the metrics read (metrics.h); set before any thread starts. */
+	struct nc_vexit_counts	*vexits;	/* one per vCPU, NULL: none */
+	unsigned		nr_vexits;
+	int64_t			start_ms;	/* CLOCK_MONOTONIC at start */
+	const void		*ram;		/* guest RAM mapping, for the RSS */
+	size_t			ram_size;
+
+	/*
+	 * A graceful shutdown asked for on the control socket: when the
+	 * guest has not powered off by this CLOCK_MONOTONIC ms, the control
+	 * thread stops the cell (0: none pending). Control thread only.
+	 */
+	int64_t			shutdown_at_ms;
+	unsigned		shutdown_timeout_s;
 };
+
+/* CLOCK_MONOTONIC in ms. */
+int64_t nc_now_ms(void);
 
 /* Records the first stop reason and wakes the main thread. Thread-safe. */
 void nc_machine_stop(struct nc_machine *m, enum nc_stop why, const char *fmt, ...)

@@ -3,7 +3,8 @@
  * nipcell-vmm: runs a NipCell, a Linux guest on arm64 KVM whose only link
  * to its host is the ION window.
  *
- *   nipcell-vmm run CELL          boot the cell (arm64 hosts with /dev/kvm)
+ *   nipcell-vmm run [-v|-q] [--report FILE] CELL
+ *                                 boot the cell (arm64 hosts with /dev/kvm)
  *   nipcell-vmm check CELL        validate the cell file and every file it names
  *   nipcell-vmm dtb CELL -o FILE  write the device tree `run` would give the guest
  *   nipcell-vmm ctl SOCKET CMD... send one command to a running cell's control socket
@@ -22,6 +23,7 @@
 #include "cell.h"
 #include "ctl_client.h"
 #include "machine.h"
+#include "config/config.h"
 #include "run.h"
 
 #define NC_VERSION	"0.1.0"
@@ -29,12 +31,17 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: nipcell-vmm run CELL\n"
+		"usage: nipcell-vmm run [-v|-q] [--report FILE] CELL\n"
 		"       nipcell-vmm check CELL\n"
 		"       nipcell-vmm dtb CELL -o FILE\n"
 		"       nipcell-vmm ctl SOCKET COMMAND...   (docs/control.md)\n"
 		"       nipcell-vmm --version\n"
-		"CELL is a cell.toml file (docs/cell-toml.md).\n");
+		"CELL is a cell.toml file (docs/cell-toml.md).\n"
+		"run options:\n"
+		"  -v, --verbose    also print every setup step that takes over 1 ms\n"
+		"  -q, --quiet      print only errors and warnings\n"
+		"                   (default: [cell] log, else the start line and the exit report)\n"
+		"  --report FILE    write the exit report as JSON to FILE (docs/nipcell-vmm.md)\n");
 }
 
 static const char *valve_desc(const struct nc_config *c, unsigned v, char *buf, size_t len)
@@ -157,11 +164,41 @@ static int cmd_dtb(const char *path, const char *out)
 	return ret;
 }
 
-static int cmd_run(const char *path)
+/* run [-v|-q] [--report FILE] CELL: NULL after printing why on a bad one. */
+static const char *run_args(int argc, char **argv, struct nc_run_opts *o)
+{
+	int i;
+
+	o->log = -1;
+	o->report = NULL;
+	for (i = 0; i < argc - 1; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			o->log = NC_LOG_VERBOSE;
+		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+			o->log = NC_LOG_QUIET;
+		} else if (!strcmp(argv[i], "--report") && i + 2 < argc) {
+			o->report = argv[++i];
+		} else if (!strncmp(argv[i], "--report=", 9) && argv[i][9]) {
+			o->report = argv[i] + 9;
+		} else {
+			fprintf(stderr, "nipcell-vmm: run: unknown option or missing argument '%s'\n",
+				argv[i]);
+			return NULL;
+		}
+	}
+	if (argc < 1 || argv[argc - 1][0] == '-') {
+		fprintf(stderr, "nipcell-vmm: run: no CELL given\n");
+		return NULL;
+	}
+	return argv[argc - 1];
+}
+
+static int cmd_run(const char *path, const struct nc_run_opts *opts)
 {
 #ifdef __aarch64__
-	return nc_run(path);
+	return nc_run(path, opts);
 #else
+	(void)opts;
 	struct nc_cell cell;
 	size_t size;
 
@@ -188,8 +225,16 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return NC_EXIT_OK;
 	}
-	if (argc == 3 && !strcmp(argv[1], "run"))
-		return cmd_run(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "run")) {
+		struct nc_run_opts opts;
+		const char *cell = run_args(argc - 2, argv + 2, &opts);
+
+		if (!cell) {
+			usage(stderr);
+			return NC_EXIT_USAGE;
+		}
+		return cmd_run(cell, &opts);
+	}
 	if (argc == 3 && !strcmp(argv[1], "check"))
 		return cmd_check(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "dtb") && !strcmp(argv[3], "-o"))

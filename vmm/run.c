@@ -4,10 +4,11 @@
  * exit status once it powers off, resets, crashes or is stopped.
  *
  * Threads: one per vCPU (KVM_RUN and MMIO only), the ION service thread (all
- * valve I/O, on io_uring), the console input thread, the control socket
- * thread, and this one, which waits for a stop and tears down in order:
- * vCPUs first, so the guest submits nothing more, then the valves, which
- * finish in-flight I/O and flush the disks.
+ * valve I/O, on io_uring), per UART a console output thread (and, for the
+ * stdio console, an input thread), the control socket thread, and this
+ * one, which waits for a stop and tears down in order: vCPUs first, so the
+ * guest submits nothing more, then the devices, the control socket, and
+ * the valves, which finish or cancel in-flight I/O and flush the disks.
  */
 #include <errno.h>
 #include <poll.h>
@@ -29,6 +30,8 @@
 #include "control.h"
 #include "footprint.h"
 #include "machine.h"
+#include "metrics.h"
+#include "report.h"
 #include "run.h"
 #include "util/errf.h"
 
@@ -49,19 +52,45 @@ struct nc_runtime {
 	uint64_t		ram_size;
 	struct ion_host		*ion;
 	struct nc_control	ctl;
+	struct nc_vexit_counts	vexits[NC_MAX_VCPUS];	/* the metrics' vCPU exits */
+	double			step_ms;	/* when the current setup step began */
 	char			err[512];
 };
 
+_Static_assert(NC_MAX_VCPUS <= NC_METRICS_MAX_VCPUS, "the metrics hold every vCPU");
+
+/* What run prints (-q, -v, [cell] log); errors and warnings always print. */
+static enum nc_log_level run_log = NC_LOG_NORMAL;
+
+static void pr_msg(enum nc_log_level level, const char *fmt, va_list ap)
+{
+	if (level > run_log)
+		return;
+	fputs("nipcell-vmm: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/* The start line and the exit report: not with -q. */
 static void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void pr_info(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("nipcell-vmm: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pr_msg(NC_LOG_NORMAL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+/* Warnings: always. */
+static void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void pr_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pr_msg(NC_LOG_QUIET, fmt, ap);
+	va_end(ap);
 }
 
 static double now_ms(void)
@@ -70,6 +99,28 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/*
+ * The timing helper around the setup and teardown steps: with -v, a step
+ * that took more than a millisecond shows with its time. Each call ends
+ * the step that began at the previous one.
+ */
+static void step_done(struct nc_runtime *rt, const char *what, ...)
+	__attribute__((format(printf, 2, 3)));
+static void step_done(struct nc_runtime *rt, const char *what, ...)
+{
+	double t = now_ms(), ms = t - rt->step_ms;
+	char buf[128];
+	va_list ap;
+
+	rt->step_ms = t;
+	if (run_log < NC_LOG_VERBOSE || ms <= 1.0)
+		return;
+	va_start(ap, what);
+	vsnprintf(buf, sizeof(buf), what, ap);
+	va_end(ap);
+	fprintf(stderr, "nipcell-vmm: step: %-40s %8.1f ms\n", buf, ms);
 }
 
 /* Host address of guest [gpa, gpa + len), which must lie in one RAM region. */
@@ -140,7 +191,7 @@ static int setup_memory(struct nc_runtime *rt)
 	 * between them: only when the cell asks ([cell] ksm = true).
 	 */
 	if (cell->cfg.ksm && madvise(base, rt->ram_size, MADV_MERGEABLE) < 0)
-		pr_info("warning: [cell] ksm: madvise(MADV_MERGEABLE): %s", strerror(errno));
+		pr_warn("warning: [cell] ksm: madvise(MADV_MERGEABLE): %s", strerror(errno));
 	for (i = 0; i < cell->ram.nr_ram; i++) {
 		struct nc_ram_map *r = &rt->ram[i];
 
@@ -231,23 +282,43 @@ static int setup(struct nc_runtime *rt)
 	ret = create_ion(rt);
 	if (ret)
 		return ret;
+	step_done(rt, "ION window and valves");
 	rt->m.ion = rt->ion;
 	ret = nc_vm_open(&rt->vm, rt->err, sizeof(rt->err));
-	if (!ret)
-		ret = setup_memory(rt);
-	if (!ret)
-		ret = nc_vm_gic_create(&rt->vm, c->vcpus, rt->err, sizeof(rt->err));
+	if (ret)
+		return ret;
+	step_done(rt, "KVM VM");
+	ret = setup_memory(rt);
+	if (ret)
+		return ret;
+	rt->m.ram = rt->ram_base;
+	rt->m.ram_size = rt->ram_size;
+	step_done(rt, "guest RAM and window memslots");
+	ret = nc_vm_gic_create(&rt->vm, c->vcpus, rt->err, sizeof(rt->err));
+	if (ret)
+		return ret;
+	step_done(rt, "vGICv3");
 	for (i = 0; !ret && i < c->vcpus; i++) {
 		ret = nc_vcpu_create(&rt->vcpus[i], &rt->vm, i, rt->err, sizeof(rt->err));
 		if (!ret)
 			rt->nr_vcpus++;
 	}
+	rt->m.vexits = rt->vexits;
+	rt->m.nr_vexits = rt->nr_vcpus;
+	if (ret)
+		return ret;
+	step_done(rt, "%u vCPU%s", rt->nr_vcpus, rt->nr_vcpus > 1 ? "s" : "");
+	ret = nc_vm_gic_init(&rt->vm, rt->err, sizeof(rt->err));
+	if (ret)
+		return ret;
+	step_done(rt, "vGIC init");
+	ret = setup_boot(rt);
+	if (ret)
+		return ret;
+	step_done(rt, "kernel, initramfs and device tree");
+	ret = nc_devices_init(&rt->cell.devs, &rt->m, rt->err, sizeof(rt->err));
 	if (!ret)
-		ret = nc_vm_gic_init(&rt->vm, rt->err, sizeof(rt->err));
-	if (!ret)
-		ret = setup_boot(rt);
-	if (!ret)
-		ret = nc_devices_init(&rt->cell.devs, &rt->m, rt->err, sizeof(rt->err));
+		step_done(rt, "devices");
 	return ret;
 }
 
@@ -260,15 +331,18 @@ static int start(struct nc_runtime *rt)
 	if (nc_vcpu_signal_setup() < 0)
 		return nc_errf(-errno, rt->err, sizeof(rt->err), "sigaction: %s",
 			       strerror(errno));
+	rt->m.start_ms = nc_now_ms();
 	ret = ion_host_start(rt->ion);
 	if (ret)
 		return nc_errf(ret, rt->err, sizeof(rt->err), "ion service thread: %s",
 			       strerror(-ret));
+	step_done(rt, "ION service thread");
 	if (c->control_socket) {
 		ret = nc_control_start(&rt->ctl, c->control_socket, &rt->m, rt->ion,
 				       rt->err, sizeof(rt->err));
 		if (ret)
 			return ret < 0 ? ret : -EIO;
+		step_done(rt, "control socket");
 	}
 	for (i = 0; i < rt->nr_vcpus; i++) {
 		ret = nc_vcpu_start(&rt->vcpus[i], &rt->m);
@@ -276,6 +350,7 @@ static int start(struct nc_runtime *rt)
 			return nc_errf(ret, rt->err, sizeof(rt->err), "vcpu %u thread: %s", i,
 				       strerror(-ret));
 	}
+	step_done(rt, "vCPU threads");
 	return 0;
 }
 
@@ -343,18 +418,22 @@ static void teardown(struct nc_runtime *rt)
 {
 	unsigned i;
 
+	rt->step_ms = now_ms();
 	rt->m.stopping = true;
 	for (i = 0; i < rt->nr_vcpus; i++)
 		nc_vcpu_kick(&rt->vcpus[i]);
 	for (i = 0; i < rt->nr_vcpus; i++)
 		nc_vcpu_join(&rt->vcpus[i]);
+	step_done(rt, "teardown: vCPUs stopped");
 	nc_devices_exit(&rt->cell.devs, &rt->m);
 	nc_control_stop(&rt->ctl);
+	step_done(rt, "teardown: devices and control socket");
 	if (rt->ion) {
 		int ret = ion_host_stop(rt->ion);
 
 		if (ret)
-			pr_info("warning: stopping the valves: %s", strerror(-ret));
+			pr_warn("warning: stopping the valves: %s", strerror(-ret));
+		step_done(rt, "teardown: valves stopped, disks synced");
 	}
 }
 
@@ -374,7 +453,32 @@ static void destroy(struct nc_runtime *rt)
 	nc_cell_free(&rt->cell);
 }
 
-int nc_run(const char *cell_path)
+/* --report FILE: failures to write it are reported, never change the exit status. */
+static void write_report(struct nc_runtime *rt, const char *path, int status, uint32_t gst,
+			 long rss_kib, double t0)
+{
+	static struct nc_metrics mx;
+	struct nc_run_result res = {
+		.stop = rt->m.stop,
+		.stop_message = rt->m.stop != NC_STOP_NONE ? rt->m.stop_why : rt->err,
+		.exit_status = status,
+		.guest_status = gst,
+	};
+	char err[512];
+
+	if (!path)
+		return;
+	nc_metrics_collect(&rt->m, rt->ion, &mx);
+	if (rss_kib >= 0)
+		mx.rss_kib = rss_kib;	/* measured before teardown, as printed */
+	res.run_s = (now_ms() - t0) / 1e3;
+	if (res.stop == NC_STOP_NONE)
+		res.stop = NC_STOP_ERROR;	/* the cell never ran */
+	if (nc_report_write(path, &mx, &res, err, sizeof(err)))
+		pr_warn("warning: %s", err);
+}
+
+int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 {
 	static struct nc_runtime rt_storage;
 	struct nc_runtime *rt = &rt_storage;
@@ -386,6 +490,8 @@ int nc_run(const char *cell_path)
 	long rss_kib;
 
 	memset(rt, 0, sizeof(*rt));
+	rt->step_ms = t0;
+	run_log = opts->log >= 0 ? (enum nc_log_level)opts->log : NC_LOG_NORMAL;
 	/* Nothing is open yet: teardown after an early failure closes nothing. */
 	rt->m.stop_fd = -1;
 	rt->ctl.listen_fd = rt->ctl.stop_fd = -1;
@@ -394,6 +500,9 @@ int nc_run(const char *cell_path)
 		nc_cell_free(&rt->cell);
 		return NC_EXIT_USAGE;
 	}
+	if (opts->log < 0)
+		run_log = rt->cell.cfg.log;
+	step_done(rt, "cell file, kernel and device plan");
 
 	/* SIGINT/SIGTERM become a clean stop, read from a signalfd. */
 	sigemptyset(&sigs);
@@ -405,8 +514,11 @@ int nc_run(const char *cell_path)
 	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
 	if (sig_fd < 0 || setup(rt) || start(rt)) {
-		fprintf(stderr, "nipcell-vmm: %s\n", sig_fd < 0 ? strerror(errno) : rt->err);
+		if (sig_fd < 0)
+			snprintf(rt->err, sizeof(rt->err), "signalfd: %s", strerror(errno));
+		fprintf(stderr, "nipcell-vmm: %s\n", rt->err);
 		teardown(rt);
+		write_report(rt, opts->report, NC_EXIT_ERROR, 0, -1, t0);
 		destroy(rt);
 		return NC_EXIT_ERROR;
 	}
@@ -433,9 +545,13 @@ int nc_run(const char *cell_path)
 	else
 		pr_info("%s after %.2f s; the guest reported no status", rt->m.stop_why,
 			(now_ms() - t0) / 1e3);
+	/* An exit status other than 0 says why even with -q. */
+	if (status != NC_EXIT_OK && run_log < NC_LOG_NORMAL)
+		pr_warn("%s", rt->m.stop_why);
 	report_stats(rt);
 	if (rss_kib >= 0)
 		pr_info("VMM resident memory outside guest RAM and the ION window: %ld KiB", rss_kib);
+	write_report(rt, opts->report, status, gst, rss_kib, t0);
 	close(sig_fd);
 	destroy(rt);
 	return status;

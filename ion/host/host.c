@@ -399,3 +399,21 @@ int ion_host_stats(struct ion_host *h, unsigned v, struct ion_valve_stats *st)
 	st->throttled_ns = __atomic_load_n(&s->throttled_ns, __ATOMIC_RELAXED);
 	return 0;
 }
+
+int ion_host_request(struct ion_host *h, uint32_t req)
+{
+	struct ion_header *hdr = h->win;
+	uint64_t one = 1;
+	unsigned v;
+
+	__atomic_store_n(&hdr->host_request, req, __ATOMIC_RELEASE);
+	if (!h->nr_valves)
+		return -ENODEV;
+	/* One interrupt is enough: the guest reads the word on any valve's. */
+	for (v = 0; v < h->nr_valves - 1; v++)
+		if (!__atomic_load_n(&h->valves[v]->broken, __ATOMIC_ACQUIRE))
+			break;
+	if (write(h->valves[v]->irq_fd, &one, sizeof(one)) != sizeof(one))
+		return -errno;
+	return 0;
+}

@@ -68,12 +68,15 @@ int main(int argc, char **argv)
 	FILE *f;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: ion-seed OUT [bad-magic] [abi2] [ring-outside] [no-valves] [blk-only]\n");
+		fprintf(stderr, "usage: ion-seed OUT [bad-magic] [abi2] [ring-outside] [no-valves] [blk-only] [minor0] [poweroff]\n");
 		return 2;
 	}
 	h->magic = has(argc, argv, "bad-magic") ? ~ION_MAGIC : ION_MAGIC;
 	h->abi_major = has(argc, argv, "abi2") ? ION_ABI_MAJOR + 1 : ION_ABI_MAJOR;
-	h->abi_minor = ION_ABI_MINOR;
+	/* minor0: an ABI 1.0 host, whose header has no host_request word. */
+	h->abi_minor = has(argc, argv, "minor0") ? 0 : ION_ABI_MINOR;
+	/* poweroff: the host asked for a power-off before the guest bound. */
+	h->host_request = has(argc, argv, "poweroff") ? ION_HOST_REQ_POWEROFF : 0;
 	h->window_size = SIZE;
 	h->header_size = ION_HEADER_SIZE;
 	h->features = ION_F_EVENT_IDX;

@@ -174,6 +174,7 @@ int nc_config_parse(struct nc_config *c, const char *file, const char *text,
 	c->ion_base = ION_DEFAULT_BASE;
 	c->ion_size = ION_DEFAULT_SIZE;
 	c->console_mode = NC_CONSOLE_STDIO;
+	c->log = NC_LOG_NORMAL;
 	memcpy(c->net_mac, default_mac, sizeof(c->net_mac));
 	c->net_mtu = 1500;
 

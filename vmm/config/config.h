@@ -36,6 +36,13 @@ struct nc_blk_cfg {
 	struct ion_budget budget;	/* bw_* and ops_* keys; 0: no limit */
 };
 
+/* [cell] log: how much `run` prints (errors always print). */
+enum nc_log_level {
+	NC_LOG_QUIET,			/* errors and warnings only */
+	NC_LOG_NORMAL,			/* the start line and the exit report */
+	NC_LOG_VERBOSE,			/* and every setup step's time */
+};
+
 enum nc_console_mode {
 	NC_CONSOLE_STDIO,
 	NC_CONSOLE_FILE,
@@ -51,6 +58,7 @@ struct nc_config {
 	unsigned vcpus;
 	uint64_t memory;		/* bytes */
 	bool ksm;			/* MADV_MERGEABLE on guest RAM */
+	enum nc_log_level log;		/* default NC_LOG_NORMAL */
 
 	/* [boot]: kernel and initramfs resolved against dir */
 	char *kernel;

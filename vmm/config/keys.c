@@ -185,6 +185,26 @@ static int set_ksm(struct ctx *x, const struct nc_toml_value *v)
 	return get_bool(x, v, &x->c->ksm);
 }
 
+static int set_log(struct ctx *x, const struct nc_toml_value *v)
+{
+	static const char *const levels[] = {
+		[NC_LOG_QUIET] = "quiet", [NC_LOG_NORMAL] = "normal",
+		[NC_LOG_VERBOSE] = "verbose",
+	};
+	unsigned i;
+
+	if (want(x, v, NC_TOML_STRING))
+		return -EINVAL;
+	for (i = 0; i < NC_ARRAY_SIZE(levels); i++) {
+		if (!strcmp(v->str, levels[i])) {
+			x->c->log = i;
+			return 0;
+		}
+	}
+	return nc_cfg_fail(x, v->pos, "log must be \"quiet\", \"normal\" or \"verbose\", not \"%s\"",
+			   nc_shown(v->str));
+}
+
 /* ---- [boot] ---- */
 
 static int set_kernel(struct ctx *x, const struct nc_toml_value *v)
@@ -486,13 +506,15 @@ static int set_control_socket(struct ctx *x, const struct nc_toml_value *v)
 
 /* ---- the schema ---- */
 
-#define KEYS(k) .keys = k, .nr_keys = NC_ARRAY_SIZE(k)
+#define KEYS(k) .keys = k, \
+	.nr_keys = NC_ARRAY_SIZE(k) + 0 * sizeof(char[NC_ARRAY_SIZE(k) <= NC_CFG_MAX_KEYS ? 1 : -1])
 
 static const struct key cell_keys[] = {
 	{ "name", set_name },
 	{ "vcpus", set_vcpus },
 	{ "memory", set_memory },
 	{ "ksm", set_ksm },
+	{ "log", set_log },
 };
 static const struct key boot_keys[] = {
 	{ "kernel", set_kernel },

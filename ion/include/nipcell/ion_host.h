@@ -207,6 +207,14 @@ int ion_host_reset(struct ion_host *h);
  * full, -EIO when the valve is broken. */
 int ion_host_input_inject(struct ion_host *h, uint16_t type, uint16_t code,
 			  int32_t value);
+/*
+ * Thread-safe: stores req (ION_HOST_REQ_*) into the header's host_request
+ * word (release), then raises the interrupt of the first valve that is not
+ * broken (abi.md, "Host requests"). Whether the guest acts on it is the
+ * guest's business. -ENODEV when the cell has no valve to interrupt with
+ * (the word is written all the same), -errno when the eventfd write fails.
+ */
+int ion_host_request(struct ion_host *h, uint32_t req);
 /* Thread-safe. */
 int ion_host_stats(struct ion_host *h, unsigned v, struct ion_valve_stats *st);
 

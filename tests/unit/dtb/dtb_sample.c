@@ -31,7 +31,7 @@ static const struct sample samples[] = {
 	  "cmdline = \"quiet -- init-arg\"\n[ion]\nbase = 0x80000000\n"
 	  "[[blk]]\npath = \"a.img\"\n", 0, 1 },
 	{ "max", "[cell]\nmemory = \"16G\"\nvcpus = 8\n" BOOT
-	  "[serial]\nmode = \"file\"\npath = \"s.log\"\n"
+	  "[ion]\nsize = \"32M\"\n[serial]\nmode = \"file\"\npath = \"s.log\"\n"
 	  "[[blk]]\npath = \"a.img\"\n[[blk]]\npath = \"b.img\"\n"
 	  "[[blk]]\npath = \"c.img\"\n[[blk]]\npath = \"d.img\"\n"
 	  "[net]\n[input]\nenabled = true\n", 0x80000000, 1 },

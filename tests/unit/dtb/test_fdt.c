@@ -40,9 +40,10 @@ static void cell_with(uint64_t ram, uint64_t ion_base, unsigned vcpus,
 	ck_assert_msg(nc_test_cell(&cell, err, sizeof(err),
 				   "[cell]\nmemory = %llu\nvcpus = %u\n"
 				   "[boot]\nkernel = \"Image\"\n"
-				   "[ion]\nbase = 0x%llx\n%s",
+				   "[ion]\nbase = 0x%llx\nsize = \"%s\"\n%s",
 				   (unsigned long long)ram, vcpus,
-				   (unsigned long long)ion_base, extra) == 0,
+				   (unsigned long long)ion_base,
+				   strstr(extra, "d.img") ? "32M" : "16M", extra) == 0,
 		      "cell: %s", err);
 }
 

@@ -296,14 +296,14 @@ END_TEST
 
 /*
  * A received frame is charged when it arrives: eight frames into eight free
- * RX buffers leave a budget of 4 frames per 2 s in debt, and while it is,
+ * RX buffers leave a budget of 4 frames per 5 s in debt, and while it is,
  * the host takes no more RX buffers: frames sent meanwhile wait in the
  * tap's queue (delayed, not dropped or failed) until the budget is turned
  * off at run time, when they arrive at once.
  */
 START_TEST(rx_frames_charged_on_arrival)
 {
-	struct ion_budget b = { .ops = { 4, 0, 2000 } };
+	struct ion_budget b = { .ops = { 4, 0, 5000 } };
 	struct ion_bucket_cfg off = { 0, 0, 0 };
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(GUEST_PORT) };
 	struct ion_valve_stats st;

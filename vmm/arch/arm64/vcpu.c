@@ -167,6 +167,19 @@ static void vcpu_system_event(struct nc_vcpu *c)
 	}
 }
 
+/* The metrics' name for a KVM exit reason. */
+static enum nc_vexit vcpu_exit_class(uint32_t reason)
+{
+	switch (reason) {
+	case KVM_EXIT_MMIO:		return NC_VEXIT_MMIO;
+	case KVM_EXIT_ARM_NISV:		return NC_VEXIT_NISV;
+	case KVM_EXIT_SYSTEM_EVENT:	return NC_VEXIT_SYSTEM_EVENT;
+	case KVM_EXIT_INTR:		return NC_VEXIT_INTR;
+	case KVM_EXIT_FAIL_ENTRY:	return NC_VEXIT_FAIL_ENTRY;
+	default:			return NC_VEXIT_OTHER;
+	}
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct nc_vcpu *c = arg;
@@ -180,11 +193,13 @@ static void *vcpu_thread(void *arg)
 	while (!c->m->stopping) {
 		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
+				nc_vexit_count(c->exits, NC_VEXIT_INTR);
 				r->immediate_exit = 0;
 				continue;
 			}
 			/* An undecodable MMIO access, without NISV_TO_USER. */
 			if (errno == ENOSYS) {
+				nc_vexit_count(c->exits, NC_VEXIT_NISV);
 				if (vcpu_inject_abort(c, 0))
 					continue;
 				break;
@@ -194,6 +209,7 @@ static void *vcpu_thread(void *arg)
 					(unsigned long long)vcpu_pc(c));
 			break;
 		}
+		nc_vexit_count(c->exits, vcpu_exit_class(r->exit_reason));
 		switch (r->exit_reason) {
 		case KVM_EXIT_MMIO:
 			vcpu_mmio(c);
@@ -242,6 +258,7 @@ int nc_vcpu_start(struct nc_vcpu *c, struct nc_machine *m)
 	int ret;
 
 	c->m = m;
+	c->exits = m->vexits && c->id < m->nr_vexits ? &m->vexits[c->id] : &c->own_exits;
 	/* The thread starts with every signal blocked, then unblocks the kick. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);

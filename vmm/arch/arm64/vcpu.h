@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct nc_machine;
+#include "machine.h"
+
 struct nc_vm;
 
 struct nc_vcpu {
@@ -21,6 +22,8 @@ struct nc_vcpu {
 	struct nc_machine	*m;
 	struct nc_vm		*vm;
 	unsigned long		aborts;		/* external aborts injected */
+	struct nc_vexit_counts	*exits;		/* m->vexits[id], or a private one */
+	struct nc_vexit_counts	own_exits;
 };
 
 /* Secondary vCPUs start powered off; the guest wakes them with PSCI CPU_ON. */

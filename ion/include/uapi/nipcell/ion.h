@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
- * ION window ABI, version 1.0: the one contract between a NipCell guest and
+ * ION window ABI, version 1.1: the one contract between a NipCell guest and
  * its host (nipcell-vmm). Usable unchanged from Linux kernel modules and from
  * user space: it includes only <linux/types.h> and uses no libc.
  * docs/abi.md describes every field; tests/unit/ion/test_ion_abi_doc.c
@@ -64,7 +64,7 @@
 
 #define ION_MAGIC		0x494F4E52U	/* "IONR" as a big-endian word */
 #define ION_ABI_MAJOR		1		/* incompatible layout changes */
-#define ION_ABI_MINOR		0		/* compatible additions */
+#define ION_ABI_MINOR		1		/* compatible additions (1: host_request) */
 
 #define ION_DEFAULT_BASE	0x90000000ULL
 #define ION_DEFAULT_SIZE	0x01000000ULL	/* 16 MiB */
@@ -99,6 +99,16 @@
 #define ION_GUEST_STATUS_RC_SHIFT	16	/* bits 23..16: the scenario's exit status */
 #define ION_GUEST_STATUS_RC_MASK	0xffU
 #define ION_GUEST_STATUS_FAILS_MASK	0xffffU	/* bits 15..0: failed checks */
+
+/*
+ * ion_header.host_request (ABI 1.1), written by the host: what it asks of
+ * the guest. After storing it (release) the host raises one valve's
+ * interrupt; a guest that knows the word reads it (acquire) on every valve
+ * interrupt. 0 means nothing asked (and is all an ABI 1.0 host writes); a
+ * guest ignores values it does not know.
+ */
+#define ION_HOST_REQ_NONE	0
+#define ION_HOST_REQ_POWEROFF	1		/* power off in an orderly way */
 
 /* ion_valve.type */
 #define ION_VALVE_NONE		0
@@ -290,6 +300,9 @@ struct ion_header {
 	__u32	doorbell_size;	/* ION_DOORBELL_SIZE */
 	__u32	guest_status;	/* guest-written: /init's status at power-off */
 	struct ion_valve valves[ION_MAX_VALVES];
+	/* ABI 1.1: in what 1.0 left zero at the end of the header page. */
+	__u32	host_request;	/* host-written ION_HOST_REQ_* */
+	__u32	reserved;	/* 0 */
 };
 
 /* 1 when a producer that moved prod from old to new_idx must notify. */
@@ -356,7 +369,8 @@ ION_ASSERT_OFF(struct ion_valve, config, 96);
 ION_ASSERT_OFF(struct ion_header, doorbell_gpa, 48);
 ION_ASSERT_OFF(struct ion_header, guest_status, 60);
 ION_ASSERT_OFF(struct ion_header, valves, 64);
-ION_ASSERT_SIZE(struct ion_header, 64 + ION_MAX_VALVES * 320);
+ION_ASSERT_OFF(struct ion_header, host_request, 64 + ION_MAX_VALVES * 320);
+ION_ASSERT_SIZE(struct ion_header, 72 + ION_MAX_VALVES * 320);
 _Static_assert(ION_NET_QUEUE_RX < ION_NET_QUEUES &&
 	       ION_NET_QUEUE_TX < ION_NET_QUEUES, "ion ABI: net queue numbers");
 _Static_assert(ION_BLK_QUEUES <= ION_MAX_QUEUES && ION_NET_QUEUES <= ION_MAX_QUEUES &&

@@ -225,7 +225,7 @@ static void dispatch(struct ion_host *h, uint64_t ud, int res)
 		break;
 	case ION_UD_TIMER:
 		/* -ETIME: it expired; anything else would leave a queue stuck. */
-		if (res != -ETIME && res != -ECANCELED && !h->timer_err)
+		if (res != -ETIME && res != -ECANCELED && res != 0 && !h->timer_err)
 			h->timer_err = res < 0 ? res : -EIO;
 		if (ION_UD_TAG(ud) == h->timer_seq)
 			h->timer_ns = 0;

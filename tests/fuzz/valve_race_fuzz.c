@@ -20,6 +20,7 @@
  *                                 (0: off), burst b * 4 KiB, refill c ms
  *   'I' type16 code16 value32     ion_host_input_inject()
  *   'T'                           ion_host_stats() of every valve
+ *   'Q' u8                        ion_host_request() (shutdown's word)
  *   anything else                 the guest yields to the host
  *
  * The W, S, R and I commands are valve_fuzz's, so its seeds start this
@@ -303,6 +304,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 'T':
 			control_stats();
+			break;
+		case 'Q':
+			if (size >= 2) {
+				ion_host_request(h, data[1]);
+				used = 2;
+			}
 			break;
 		default:
 			sched_yield();

@@ -142,11 +142,13 @@ void nc_cell_ion_spec(const struct nc_cell *cell, struct ion_host_spec *spec)
 		spec->blk[i].path = c->blk[i].path;
 		spec->blk[i].readonly = c->blk[i].readonly;
 		spec->blk[i].direct = c->blk[i].direct;
+		spec->blk[i].budget = c->blk[i].budget;
 	}
 	spec->net = c->net;
 	spec->net_cfg.tap = c->net_tap;
 	memcpy(spec->net_cfg.mac, c->net_mac, sizeof(spec->net_cfg.mac));
 	spec->net_cfg.mtu = c->net_mtu;
+	spec->net_cfg.budget = c->net_budget;
 	spec->input = c->input;
 	spec->corrupt_magic = c->ion_corrupt_magic;
 }

@@ -80,6 +80,133 @@ static void ctl_input(struct ion_host *ion, char *args, char *out, size_t outlen
 		snprintf(out, outlen, "ok\n");
 }
 
+/* ---- budget VALVE [bw|ops SIZE BURST REFILL_MS | bw|ops off | off] ---- */
+
+#define CTL_BUDGET_USAGE \
+	"error: usage: budget VALVE [bw|ops SIZE BURST REFILL_MS | bw|ops off | off]\n"
+
+/* "blk0", "net0" or a valve number; UINT_MAX when there is none such. */
+static unsigned ctl_valve(struct ion_host *ion, const char *s)
+{
+	char name[32], *end;
+	unsigned long n;
+
+	if (*s >= '0' && *s <= '9') {
+		n = strtoul(s, &end, 10);
+		return !*end && n < ion_host_nr_valves(ion) ? (unsigned)n : UINT_MAX;
+	}
+	for (unsigned v = 0; v < ion_host_nr_valves(ion); v++) {
+		const struct ion_valve *d = ion_host_valve(ion, v);
+		const char *t = ion_host_valve_type_name(d->type);
+
+		snprintf(name, sizeof(name), "%s%u", t ? t : "?", d->id);
+		if (!strcmp(s, name))
+			return v;
+	}
+	return UINT_MAX;
+}
+
+/* A count: decimal or 0x hex, with an optional K, M or G (x1024) for bytes. */
+static int ctl_count(const char *s, bool bytes, uint64_t *out)
+{
+	unsigned shift = 0;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	if (bytes && *end && !end[1])
+		shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+	if (shift)
+		end++;
+	if (*end || errno || *out > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*out <<= shift;
+	return 0;
+}
+
+static void ctl_budget_line(struct ion_host *ion, unsigned v, const char *name,
+			    char *out, size_t outlen)
+{
+	struct ion_budget b;
+
+	if (ion_host_get_budget(ion, v, &b)) {
+		snprintf(out, outlen, "error: budget: %s has none\n", name);
+		return;
+	}
+	snprintf(out, outlen,
+		 "budget %s bw_size=%llu bw_burst=%llu bw_refill_ms=%llu ops_size=%llu ops_burst=%llu ops_refill_ms=%llu\nok\n",
+		 name, (unsigned long long)b.bw.size, (unsigned long long)b.bw.one_time_burst,
+		 (unsigned long long)b.bw.refill_ms, (unsigned long long)b.ops.size,
+		 (unsigned long long)b.ops.one_time_burst, (unsigned long long)b.ops.refill_ms);
+}
+
+static void ctl_budget(struct ion_host *ion, char *args, char *out, size_t outlen)
+{
+	static const struct ion_bucket_cfg off = { 0, 0, 0 };
+	struct ion_bucket_cfg cfg = off;
+	char *f[6], *save = NULL, msg[160], name[32], what[40];
+	const struct ion_valve *d;
+	int n = 0, ret = 0;
+	bool bw;
+	unsigned v;
+
+	for (char *t = strtok_r(args, " \t", &save); t && n < 6; t = strtok_r(NULL, " \t", &save))
+		f[n++] = t;
+	if (n < 1 || n == 6 || n == 4) {
+		snprintf(out, outlen, CTL_BUDGET_USAGE);
+		return;
+	}
+	v = ctl_valve(ion, f[0]);
+	if (v == UINT_MAX) {
+		snprintf(out, outlen, "error: budget: no valve '%.32s' (a number, or a name such as blk0, net0)\n",
+			 f[0]);
+		return;
+	}
+	d = ion_host_valve(ion, v);
+	snprintf(name, sizeof(name), "%s%u", ion_host_valve_type_name(d->type) ?
+		 ion_host_valve_type_name(d->type) : "?", d->id);
+	if (n == 2 && !strcmp(f[1], "off")) {
+		ret = ion_host_set_budget(ion, v, ION_BUDGET_BW, &off);
+		if (!ret)
+			ret = ion_host_set_budget(ion, v, ION_BUDGET_OPS, &off);
+	} else if (n >= 3) {
+		bw = !strcmp(f[1], "bw");
+		if (!bw && strcmp(f[1], "ops")) {
+			snprintf(out, outlen, CTL_BUDGET_USAGE);
+			return;
+		}
+		if (n == 3 && strcmp(f[2], "off")) {
+			snprintf(out, outlen, CTL_BUDGET_USAGE);
+			return;
+		}
+		if (n == 5 && (ctl_count(f[2], bw, &cfg.size) ||
+			       ctl_count(f[3], bw, &cfg.one_time_burst) ||
+			       ctl_count(f[4], false, &cfg.refill_ms))) {
+			snprintf(out, outlen, "error: budget: SIZE and BURST are %s, REFILL_MS milliseconds (numbers)\n",
+				 bw ? "bytes (K, M, G allowed)" : "requests");
+			return;
+		}
+		snprintf(what, sizeof(what), "%s %s", name, f[1]);
+		if (ion_bucket_cfg_check(&cfg, what, msg, sizeof(msg))) {
+			snprintf(out, outlen, "error: budget: %s\n", msg);
+			return;
+		}
+		ret = ion_host_set_budget(ion, v, bw ? ION_BUDGET_BW : ION_BUDGET_OPS, &cfg);
+	} else if (n != 1) {
+		snprintf(out, outlen, CTL_BUDGET_USAGE);
+		return;
+	}
+	if (ret == -EOPNOTSUPP)
+		snprintf(out, outlen, "error: budget: %s has no budget (block and net valves have)\n",
+			 name);
+	else if (ret)
+		snprintf(out, outlen, "error: budget: %s\n", strerror(-ret));
+	else
+		ctl_budget_line(ion, v, name, out, outlen);
+}
+
 int nc_valve_stats_line(struct ion_host *ion, unsigned v, char *buf, size_t len)
 {
 	const struct ion_valve *valve = ion_host_valve(ion, v);
@@ -91,11 +218,13 @@ int nc_valve_stats_line(struct ion_host *ion, unsigned v, char *buf, size_t len)
 	/* Both from the host's own state: the window is the guest's to scribble on. */
 	name = ion_host_valve_type_name(valve->type);
 	snprintf(buf, len,
-		 "valve %u %s%u requests=%llu bytes=%llu doorbells=%llu interrupts=%llu errors=%llu broken=%d",
+		 "valve %u %s%u requests=%llu bytes=%llu doorbells=%llu interrupts=%llu errors=%llu broken=%d throttled=%llu throttled_ms=%llu",
 		 v, name ? name : "?", valve->id,
 		 (unsigned long long)st.requests, (unsigned long long)st.bytes,
 		 (unsigned long long)st.doorbells, (unsigned long long)st.interrupts,
-		 (unsigned long long)st.errors, st.broken);
+		 (unsigned long long)st.errors, st.broken,
+		 (unsigned long long)st.throttled,
+		 (unsigned long long)(st.throttled_ns / 1000000));
 	return 0;
 }
 
@@ -198,6 +327,8 @@ void nc_control_handle(struct ion_host *ion, struct nc_machine *m, const char *l
 
 	if (!strcmp(cmd, "input")) {
 		ctl_input(ion, args, out, outlen);
+	} else if (!strcmp(cmd, "budget")) {
+		ctl_budget(ion, args, out, outlen);
 	} else if (!strcmp(cmd, "stats") && !*args) {
 		ctl_stats(ion, out, outlen);
 	} else if (!strcmp(cmd, "stats") && !strcmp(args, "--json")) {
@@ -213,7 +344,7 @@ void nc_control_handle(struct ion_host *ion, struct nc_machine *m, const char *l
 		snprintf(out, outlen, "ok\n");
 	} else if (!strcmp(cmd, "help")) {
 		snprintf(out, outlen,
-			 "commands: input TYPE CODE VALUE | stats [--json] | metrics | shutdown [--timeout S] | stop | help\nok\n");
+			 "commands: input TYPE CODE VALUE | budget VALVE [bw|ops SIZE BURST REFILL_MS | bw|ops off | off] | stats [--json] | metrics | shutdown [--timeout S] | stop | help\nok\n");
 	} else {
 		snprintf(out, outlen, "error: unknown command '%.32s' (try help)\n", cmd);
 	}

@@ -5,6 +5,7 @@
  * to NC_CONTROL_MAX_CLIENTS clients at once, one command per line
  * (docs/control.md):
  *   input TYPE CODE VALUE   inject an input event (EV_KEY 30 1, or numbers)
+ *   budget VALVE ...        show or change a valve's budget (bw, ops, off)
  *   stats                   one line per valve, then "ok"
  *   stats --json            the metrics as one JSON object (metrics.h)
  *   metrics                 the metrics in the Prometheus text format
@@ -68,7 +69,8 @@ void nc_control_handle(struct ion_host *ion, struct nc_machine *m, const char *l
 
 /*
  * One valve's statistics as one line (no newline), for the stats command
- * and the report at exit: "valve 0 blk0 requests=.. ... broken=0".
+ * and the report at exit: "valve 0 blk0 requests=.. ... broken=0
+ * throttled=.. throttled_ms=..".
  */
 int nc_valve_stats_line(struct ion_host *ion, unsigned v, char *buf, size_t len);
 

@@ -29,6 +29,7 @@ void nc_metrics_collect(const struct nc_machine *m, struct ion_host *ion,
 
 		if (!d || ion_host_stats(ion, v, &mx->valve[v].st))
 			break;
+		mx->valve[v].throttled = mx->valve[v].st.throttled;
 		mx->valve[v].type = type ? type : "unknown";
 		snprintf(mx->valve[v].name, sizeof(mx->valve[v].name), "%s%u",
 			 mx->valve[v].type, d->id);

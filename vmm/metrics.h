@@ -27,7 +27,7 @@ struct nc_metrics {
 		char			name[24];	/* "blk0" */
 		const char		*type;		/* "blk" */
 		struct ion_valve_stats	st;
-		uint64_t		throttled;	/* 0: no budgets in this host yet */
+		uint64_t		throttled;	/* st.throttled (budgets) */
 	} valve[ION_MAX_VALVES];
 	unsigned	nr_vcpus;
 	struct nc_vexit_counts vcpu[NC_METRICS_MAX_VCPUS];

@@ -297,6 +297,19 @@ static void blk_complete(struct ion_hq *q, uint32_t tag, int res)
 		blk_issue(q, tag);
 }
 
+/*
+ * Every request is one operation; READ, WRITE and WRITE_ZEROES cost the
+ * bytes they name (a zero fill writes them), FLUSH and DISCARD none.
+ */
+static void blk_cost(const struct ion_hq *q, const struct ion_sqe *s,
+		     uint64_t *bytes, uint64_t *ops)
+{
+	(void)q;
+	*ops = 1;
+	*bytes = s->opcode == ION_OP_BLK_READ || s->opcode == ION_OP_BLK_WRITE ||
+		 s->opcode == ION_OP_BLK_WRITE_ZEROES ? s->len : 0;
+}
+
 static void blk_sync(struct ion_hvalve *v)
 {
 	if (v->fd >= 0 && !v->ro)
@@ -308,6 +321,7 @@ static const struct ion_valve_ops blk_ops = {
 	.complete = blk_complete,
 	.sync = blk_sync,
 	.release = blk_release,
+	.cost = blk_cost,
 };
 
 static unsigned blk_count(const struct ion_host_spec *s)
@@ -323,6 +337,12 @@ static uint64_t blk_data_size(const struct ion_host_spec *s, unsigned id)
 	return (uint64_t)ION_BLK_ENTRIES * ION_BLK_SLOT;
 }
 
+static const struct ion_budget *blk_budget(const struct ion_host_spec *s,
+					   unsigned id)
+{
+	return &s->blk[id].budget;
+}
+
 const struct ion_valve_type ion_blk_type = {
 	.type = ION_VALVE_BLK,
 	.name = ION_VALVE_BLK_NAME,
@@ -332,5 +352,6 @@ const struct ion_valve_type ion_blk_type = {
 	.data_size = blk_data_size,
 	.open = blk_open,
 	.ops = &blk_ops,
+	.budget = blk_budget,
 	.noun = "block valve",
 };

@@ -15,8 +15,26 @@
 
 #define ION_GUARD	4096
 
+/* Both buckets of a budget; prefix names the valve ("blk[0]", "net"). */
+static int check_budget(const struct ion_budget *b, const char *prefix,
+			char *err, size_t errlen)
+{
+	char what[32];
+	int rc;
+
+	snprintf(what, sizeof(what), "%s bandwidth", prefix);
+	rc = ion_bucket_cfg_check(&b->bw, what, err, errlen);
+	if (rc)
+		return rc;
+	snprintf(what, sizeof(what), "%s ops", prefix);
+	return ion_bucket_cfg_check(&b->ops, what, err, errlen);
+}
+
 static int check_spec(const struct ion_host_spec *s, char *err, size_t errlen)
 {
+	char name[16];
+	int rc;
+
 	unsigned long long size = s->size;
 
 	if (s->size < ION_MIN_SIZE || s->size > ION_MAX_SIZE)
@@ -39,6 +57,10 @@ static int check_spec(const struct ion_host_spec *s, char *err, size_t errlen)
 		} else if (!s->blk[i].path || !*s->blk[i].path) {
 			return nc_errf(-EINVAL, err, errlen, "blk[%u]: no path", i);
 		}
+		snprintf(name, sizeof(name), "blk[%u]", i);
+		rc = check_budget(&s->blk[i].budget, name, err, errlen);
+		if (rc)
+			return rc;
 	}
 	if (s->net) {
 		unsigned mtu = s->net_cfg.mtu;
@@ -57,6 +79,9 @@ static int check_spec(const struct ion_host_spec *s, char *err, size_t errlen)
 					s->net_cfg.mac[0], s->net_cfg.mac[1],
 					s->net_cfg.mac[2], s->net_cfg.mac[3],
 					s->net_cfg.mac[4], s->net_cfg.mac[5]);
+		rc = check_budget(&s->net_cfg.budget, "net", err, errlen);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -81,6 +106,7 @@ static struct ion_hvalve *valve_new(struct ion_host *h, const struct ion_valve *
 		v->q[q].doorbell_fd = -1;
 	}
 	pthread_mutex_init(&v->lock, NULL);
+	pthread_mutex_init(&v->budget.lock, NULL);
 	h->valves[h->nr_valves++] = v;
 	return v;
 }
@@ -119,6 +145,8 @@ static int open_valves(struct ion_host *h, const struct ion_valve *d,
 		rc = v->type->open(v, err, errlen);
 		if (rc)
 			return rc;
+		ion_budget_init(v, v->type->budget ?
+				v->type->budget(&h->spec, v->desc.id) : NULL);
 	}
 	return 0;
 }
@@ -277,6 +305,7 @@ void ion_host_destroy(struct ion_host *h)
 		if (v->fd >= 0)
 			close(v->fd);
 		pthread_mutex_destroy(&v->lock);
+		pthread_mutex_destroy(&v->budget.lock);
 		free(v);
 	}
 	if (h->ctl_fd >= 0)
@@ -366,6 +395,8 @@ int ion_host_stats(struct ion_host *h, unsigned v, struct ion_valve_stats *st)
 	st->doorbells = __atomic_load_n(&s->doorbells, __ATOMIC_RELAXED);
 	st->interrupts = __atomic_load_n(&s->interrupts, __ATOMIC_RELAXED);
 	st->errors = __atomic_load_n(&s->errors, __ATOMIC_RELAXED);
+	st->throttled = __atomic_load_n(&s->throttled, __ATOMIC_RELAXED);
+	st->throttled_ns = __atomic_load_n(&s->throttled_ns, __ATOMIC_RELAXED);
 	return 0;
 }
 

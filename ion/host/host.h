@@ -20,6 +20,7 @@
 #include <nipcell/ion.h>
 #include <nipcell/ion_host.h>
 
+#include "ratelimit.h"
 #include "util/errf.h"	/* nc_errf(): every message into err */
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
@@ -37,6 +38,7 @@ enum ion_ud_kind {
 	ION_UD_DOORBELL,	/* a queue's doorbell eventfd */
 	ION_UD_IO,		/* backend I/O of one request */
 	ION_UD_CANCEL,		/* an async cancel; result ignored */
+	ION_UD_TIMER,		/* a budget timeout: a throttled queue may go */
 };
 
 static inline uint64_t ion_ud(enum ion_ud_kind k, unsigned v, unsigned q,
@@ -79,6 +81,10 @@ struct ion_hq {
 	int doorbell_fd;
 	unsigned doorbell_fixed;	/* index in the fixed file table */
 	uint64_t doorbell_buf;
+	bool doorbell_armed;		/* its read is queued (until its CQE) */
+	/* budget.c: the head request waits for its budget until then (ns) */
+	int64_t throttle_until;		/* 0: not throttled */
+	int64_t throttle_since;		/* 0: nothing waits */
 };
 
 struct ion_valve_ops {
@@ -92,6 +98,12 @@ struct ion_valve_ops {
 	void (*sync)(struct ion_hvalve *v);
 	/* Destroy, before the backend fd is closed (optional). */
 	void (*release)(struct ion_hvalve *v);
+	/*
+	 * What request s costs its valve's budget (budget.c): bytes and
+	 * operations. NULL: the valve type has no budget.
+	 */
+	void (*cost)(const struct ion_hq *q, const struct ion_sqe *s,
+		     uint64_t *bytes, uint64_t *ops);
 	/* true: the queue's CQ is not a completion ring (input events). */
 	bool no_completions;
 };
@@ -118,8 +130,25 @@ struct ion_valve_type {
 	 */
 	int (*open)(struct ion_hvalve *v, char *err, size_t errlen);
 	const struct ion_valve_ops *ops;
+	/* The spec's budget for valve id; NULL: the type has none. */
+	const struct ion_budget *(*budget)(const struct ion_host_spec *s,
+					   unsigned id);
 	/* In "too small for ..." messages: "block valve" (counted); NULL: name. */
 	const char *noun;
+};
+
+/*
+ * A valve's budget (budget.c). The buckets are the service thread's alone;
+ * ion_host_set_budget() hands a new configuration over in cfg under lock
+ * and marks its kind in pending, which the service thread reads at every
+ * pass.
+ */
+struct ion_vbudget {
+	struct ion_bucket bw, ops;
+	bool on;			/* a bucket is limited */
+	unsigned pending;		/* atomic: 1 << ION_BUDGET_* handed over */
+	pthread_mutex_t lock;		/* cfg and pending */
+	struct ion_budget cfg;
 };
 
 struct ion_hvalve {
@@ -143,6 +172,7 @@ struct ion_hvalve {
 	char tap[16];
 	/* input: the CQ is produced under this lock by any thread */
 	pthread_mutex_t lock;
+	struct ion_vbudget budget;	/* block, net */
 };
 
 struct ion_host {
@@ -160,7 +190,7 @@ struct ion_host {
 	unsigned inflight_io;		/* backend ops the kernel holds */
 	int ctl_fd;
 	uint64_t ctl_buf;
-	bool armed;			/* doorbell/ctl reads are queued */
+	bool ctl_armed;			/* the ctl read is queued (until its CQE) */
 	pthread_t thread;
 	bool running;
 	int stop_req;			/* atomic: ion_host_stop() asked */
@@ -169,6 +199,13 @@ struct ion_host {
 	bool cancelled;			/* in-flight I/O was asked to cancel */
 	int thread_err;			/* atomic: the thread's -errno */
 	int fail_fd;			/* eventfd: the thread died on its own */
+	/* budgets: the clock of this pass, and the budget timeout */
+	int64_t now_ns;			/* 0: not read yet this pass */
+	int64_t wake_ns;		/* earliest throttle_until of this pass */
+	int64_t timer_ns;		/* the latest timeout armed (0: none) */
+	uint32_t timer_seq;		/* its tag */
+	int timer_err;			/* a timeout completed with an error */
+	struct __kernel_timespec timer_ts;	/* read at submission */
 	int nr_files;
 	int files[1 + ION_MAX_VALVES * (ION_MAX_QUEUES + 1)];
 };
@@ -206,6 +243,14 @@ void ion_queue_free(struct ion_hq *q);
 void ion_queue_reset(struct ion_hq *q);
 bool ion_data_ok(const struct ion_hvalve *v, uint64_t off, uint64_t len);
 void *ion_win_ptr(const struct ion_hvalve *v, uint64_t off);
+
+/* budget.c */
+void ion_budget_init(struct ion_hvalve *v, const struct ion_budget *cfg);
+void ion_budget_pick_up(struct ion_hvalve *v);
+bool ion_budget_held(struct ion_hq *q);
+bool ion_budget_admit(struct ion_hq *q, const struct ion_sqe *s);
+void ion_budget_charge(struct ion_hvalve *v, uint64_t bytes, uint64_t ops);
+int64_t ion_now_ns(struct ion_host *h);
 
 /* service.c */
 int ion_ring_setup(struct ion_host *h, char *err, size_t errlen);

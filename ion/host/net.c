@@ -134,14 +134,33 @@ static void net_complete(struct ion_hq *q, uint32_t tag, int res)
 {
 	const struct ion_sqe *s = &q->reqs[tag].sqe;
 
-	if (res < 0)
+	if (res < 0) {
 		ion_queue_post(q, tag, res, 0);
-	else if (s->opcode == ION_OP_NET_TX && (uint32_t)res != s->len)
+	} else if (s->opcode == ION_OP_NET_TX && (uint32_t)res != s->len) {
 		ion_queue_post(q, tag, -EIO, res);
-	else if (s->opcode == ION_OP_NET_RX && (res == 0 || (uint32_t)res > s->len))
+	} else if (s->opcode == ION_OP_NET_RX && (res == 0 || (uint32_t)res > s->len)) {
 		ion_queue_post(q, tag, -EIO, 0);
-	else
+	} else {
+		/* A frame arrived: its budget is paid now (see net_cost()). */
+		if (s->opcode == ION_OP_NET_RX)
+			ion_budget_charge(q->v, res, 1);
 		ion_queue_post(q, tag, 0, res);
+	}
+}
+
+/*
+ * A TX frame costs its length and one operation when it is taken. An RX
+ * buffer costs nothing when it is posted: the frame that fills it is
+ * charged when it arrives (net_complete()), and while that leaves the
+ * budget in debt no more requests of either queue are taken.
+ */
+static void net_cost(const struct ion_hq *q, const struct ion_sqe *s,
+		     uint64_t *bytes, uint64_t *ops)
+{
+	bool tx = q->q == ION_NET_QUEUE_TX;
+
+	*bytes = tx ? s->len : 0;
+	*ops = tx ? 1 : 0;
 }
 
 /* Stop or reset: RX buffers would wait for a frame forever. */
@@ -172,6 +191,7 @@ static const struct ion_valve_ops net_ops = {
 	.submit = net_submit,
 	.complete = net_complete,
 	.cancel = net_cancel,
+	.cost = net_cost,
 };
 
 static unsigned net_count(const struct ion_host_spec *s)
@@ -187,6 +207,13 @@ static uint64_t net_data_size(const struct ion_host_spec *s, unsigned id)
 	return 2ULL * ION_NET_ENTRIES * ION_HOST_NET_BUF_SIZE;
 }
 
+static const struct ion_budget *net_budget(const struct ion_host_spec *s,
+					   unsigned id)
+{
+	(void)id;
+	return &s->net_cfg.budget;
+}
+
 const struct ion_valve_type ion_net_type = {
 	.type = ION_VALVE_NET,
 	.name = ION_VALVE_NET_NAME,
@@ -196,4 +223,5 @@ const struct ion_valve_type ion_net_type = {
 	.data_size = net_data_size,
 	.open = net_open,
 	.ops = &net_ops,
+	.budget = net_budget,
 };

@@ -134,7 +134,9 @@ void ion_queue_post(struct ion_hq *q, uint32_t tag, int32_t status,
  * in this queue for ever. Returns true when it stopped at that cap with
  * entries possibly left: the caller serves every other queue and comes back
  * without sleeping. Otherwise (drained, or stalled on a full CQ) it re-arms
- * the SQ event so that the next submission rings the doorbell.
+ * the SQ event so that the next submission rings the doorbell. A queue
+ * whose head request must wait for the valve's budget is left as it is
+ * (budget.c): false, and the service thread's timeout comes back for it.
  */
 bool ion_queue_service(struct ion_hq *q)
 {
@@ -143,6 +145,9 @@ bool ion_queue_service(struct ion_hq *q)
 	uint32_t budget = q->entries;
 	uint32_t prod;
 
+	/* Waiting for its valve's budget: the timeout brings the thread back. */
+	if (ion_budget_held(q))
+		return false;
 	for (;;) {
 		prod = __atomic_load_n(&q->sq->prod, __ATOMIC_ACQUIRE);
 		if ((uint32_t)(prod - q->sq_cons) > q->entries) {
@@ -150,6 +155,7 @@ bool ion_queue_service(struct ion_hq *q)
 			return false;
 		}
 		while (q->sq_cons != prod) {
+			struct ion_sqe e;
 			struct ion_req *r;
 			uint32_t tag;
 
@@ -166,10 +172,24 @@ bool ion_queue_service(struct ion_hq *q)
 				    q->entries)
 					break;
 			}
+			sqe_copy(&e, &q->sqes[q->sq_cons & (q->entries - 1)]);
+			if (!ion_budget_admit(q, &e)) {
+				/*
+				 * Throttled: the entry stays in the ring (it
+				 * is read again when the budget allows), and
+				 * no doorbell is asked for meanwhile.
+				 */
+				__atomic_store_n(&q->sq->cons, q->sq_cons,
+						 __ATOMIC_RELEASE);
+				__atomic_store_n(&q->sq->event,
+						 q->sq_cons + 0x80000000U,
+						 __ATOMIC_RELAXED);
+				return false;
+			}
 			tag = q->free_tags[--q->nr_free];
 			r = &q->reqs[tag];
 			memset(r, 0, sizeof(*r));
-			sqe_copy(&r->sqe, &q->sqes[q->sq_cons & (q->entries - 1)]);
+			r->sqe = e;
 			r->busy = true;
 			q->sq_cons++;
 			q->inflight++;
@@ -247,6 +267,7 @@ void ion_queue_reset(struct ion_hq *q)
 
 	q->sq_cons = q->cq_prod = q->cq_cons = q->cq_notified = start;
 	q->inflight = 0;
+	q->throttle_until = q->throttle_since = 0;
 	q->nr_free = q->entries;
 	for (uint32_t i = 0; i < q->entries; i++)
 		q->free_tags[i] = q->entries - 1 - i;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The service thread: one io_uring carries the doorbell and control eventfd
- * reads and every backend operation. The thread sleeps in
- * io_uring_submit_and_wait() when nothing is in flight and no doorbell rang.
+ * reads, every backend operation and the timeout a throttled queue waits
+ * for (budget.c). The thread sleeps in io_uring_submit_and_wait() when
+ * nothing is in flight and no doorbell rang.
  *
  * The ring starts disabled; the files and the window (as one fixed buffer)
  * are registered, the opcodes restricted to those the valves use, then the
@@ -84,6 +85,7 @@ static int restrict_ring(struct ion_host *h)
 		IORING_OP_READ, IORING_OP_WRITE, IORING_OP_READ_FIXED,
 		IORING_OP_WRITE_FIXED, IORING_OP_FSYNC, IORING_OP_FALLOCATE,
 		IORING_OP_ASYNC_CANCEL,
+		IORING_OP_TIMEOUT,	/* budgets: a throttled queue may go */
 	};
 	struct io_uring_restriction res[ARRAY_SIZE(ops) + 1];
 	unsigned n = 0;
@@ -119,8 +121,8 @@ int ion_ring_setup(struct ion_host *h, char *err, size_t errlen)
 	if (!(p.features & IORING_FEAT_NODROP))
 		return nc_errf(-EOPNOTSUPP, err, errlen,
 				"io_uring: kernel lacks IORING_FEAT_NODROP (Linux 5.5)");
-	/* Without it liburing's timed waits queue IORING_OP_TIMEOUT SQEs,
-	 * which the restrictions below refuse. */
+	/* Without it liburing's timed waits queue IORING_OP_TIMEOUT SQEs of
+	 * their own, which would complete into this ring's CQ. */
 	if (!(p.features & IORING_FEAT_EXT_ARG))
 		return nc_errf(-EOPNOTSUPP, err, errlen,
 				"io_uring: kernel lacks IORING_FEAT_EXT_ARG (Linux 5.11)");
@@ -156,26 +158,43 @@ struct io_uring_sqe *ion_get_sqe(struct ion_host *h)
 }
 
 static void arm_read(struct ion_host *h, unsigned fixed, uint64_t *buf,
-		     uint64_t ud)
+		     uint64_t ud, bool *armed)
 {
 	struct io_uring_sqe *sqe = ion_get_sqe(h);
 
 	io_uring_prep_read(sqe, fixed, buf, sizeof(*buf), 0);
 	sqe->flags |= IOSQE_FIXED_FILE;
 	sqe->user_data = ud;
+	*armed = true;
 }
 
+/*
+ * At every thread start: the eventfd reads that are not queued. A read the
+ * kernel still holds stays (no second one on the same buffer); one that
+ * went with the thread that queued it (io_uring cancels a task's pending
+ * reads when it exits) is queued again, here or when its -ECANCELED
+ * arrives (dispatch()).
+ */
 static void arm_all(struct ion_host *h)
 {
-	if (h->armed)
-		return;
-	h->armed = true;
-	arm_read(h, 0, &h->ctl_buf, ion_ud(ION_UD_CTL, 0, 0, 0));
+	if (!h->ctl_armed)
+		arm_read(h, 0, &h->ctl_buf, ion_ud(ION_UD_CTL, 0, 0, 0),
+			 &h->ctl_armed);
 	for (unsigned i = 0; i < h->nr_valves; i++)
-		for (unsigned q = 0; q < h->valves[i]->desc.nr_queues; q++)
-			arm_read(h, h->valves[i]->q[q].doorbell_fixed,
-				 &h->valves[i]->q[q].doorbell_buf,
-				 ion_ud(ION_UD_DOORBELL, i, q, 0));
+		for (unsigned q = 0; q < h->valves[i]->desc.nr_queues; q++) {
+			struct ion_hq *hq = &h->valves[i]->q[q];
+
+			if (!hq->doorbell_armed)
+				arm_read(h, hq->doorbell_fixed, &hq->doorbell_buf,
+					 ion_ud(ION_UD_DOORBELL, i, q, 0),
+					 &hq->doorbell_armed);
+		}
+}
+
+/* An eventfd read finished with res: queue it again unless the fd is gone. */
+static bool rearm(int res)
+{
+	return res == sizeof(uint64_t) || res == -ECANCELED;
 }
 
 static void dispatch(struct ion_host *h, uint64_t ud, int res)
@@ -185,20 +204,31 @@ static void dispatch(struct ion_host *h, uint64_t ud, int res)
 
 	switch (ION_UD_KIND(ud)) {
 	case ION_UD_CTL:
-		if (res == sizeof(uint64_t))
-			arm_read(h, 0, &h->ctl_buf, ud);
+		h->ctl_armed = false;
+		if (rearm(res))
+			arm_read(h, 0, &h->ctl_buf, ud, &h->ctl_armed);
 		break;
 	case ION_UD_DOORBELL:
 		v = h->valves[vi];
-		if (res != sizeof(uint64_t))
+		v->q[qi].doorbell_armed = false;
+		if (!rearm(res))
 			break;	/* the ring is going away */
-		ion_stat_add(&v->st.doorbells, 1);
-		arm_read(h, v->q[qi].doorbell_fixed, &v->q[qi].doorbell_buf, ud);
+		if (res == sizeof(uint64_t))
+			ion_stat_add(&v->st.doorbells, 1);
+		arm_read(h, v->q[qi].doorbell_fixed, &v->q[qi].doorbell_buf, ud,
+			 &v->q[qi].doorbell_armed);
 		break;
 	case ION_UD_IO:
 		h->inflight_io--;
 		v = h->valves[vi];
 		v->ops->complete(&v->q[qi], ION_UD_TAG(ud), res);
+		break;
+	case ION_UD_TIMER:
+		/* -ETIME: it expired; anything else would leave a queue stuck. */
+		if (res != -ETIME && res != -ECANCELED && res != 0 && !h->timer_err)
+			h->timer_err = res < 0 ? res : -EIO;
+		if (ION_UD_TAG(ud) == h->timer_seq)
+			h->timer_ns = 0;
 		break;
 	default:
 		break;
@@ -260,6 +290,27 @@ static int stop_tick(struct ion_host *h)
 	return spent >= ION_STOP_LIMIT_MS ? -ETIMEDOUT : 0;
 }
 
+/*
+ * A throttled queue waits until h->wake_ns: an absolute io_uring timeout
+ * makes sure the thread wakes up then (and does not wait on its own, so the
+ * thread never spins). A timeout already armed for no later is enough;
+ * a later one that is still pending only brings a spare pass.
+ */
+static void arm_timer(struct ion_host *h)
+{
+	struct io_uring_sqe *sqe;
+	int64_t at = h->wake_ns;
+
+	if (!at || (h->timer_ns && h->timer_ns <= at))
+		return;
+	h->timer_ts.tv_sec = at / 1000000000LL;
+	h->timer_ts.tv_nsec = at % 1000000000LL;
+	sqe = ion_get_sqe(h);
+	io_uring_prep_timeout(sqe, &h->timer_ts, 0, IORING_TIMEOUT_ABS);
+	sqe->user_data = ion_ud(ION_UD_TIMER, 0, 0, ++h->timer_seq);
+	h->timer_ns = at;
+}
+
 /* Serves each queue of v once; true when one stopped at its per-pass cap. */
 static bool service_valve(struct ion_hvalve *v)
 {
@@ -267,6 +318,8 @@ static bool service_valve(struct ion_hvalve *v)
 
 	if (v->broken || !ion_valve_layout_ok(v))
 		return false;
+	if (v->ops->cost)
+		ion_budget_pick_up(v);
 	for (unsigned q = 0; q < v->desc.nr_queues && !v->broken; q++)
 		more |= ion_queue_service(&v->q[q]);
 	return more;
@@ -295,11 +348,15 @@ static int service_pass(struct ion_host *h, bool wait, int timeout_ms)
 		if (rc < 0 && rc != -ETIME && rc != -EINTR)
 			return rc;
 	}
+	h->now_ns = 0;		/* read again when a budget needs it */
+	h->wake_ns = 0;
 	io_uring_for_each_cqe(&h->ring, head, cqe) {
 		dispatch(h, cqe->user_data, cqe->res);
 		n++;
 	}
 	io_uring_cq_advance(&h->ring, n);
+	if (h->timer_err)
+		return h->timer_err;
 	for (unsigned i = 0; i < h->nr_valves; i++) {
 		struct ion_hvalve *v = h->valves[i];
 
@@ -316,6 +373,8 @@ static int service_pass(struct ion_host *h, bool wait, int timeout_ms)
 			more += service_valve(v);
 		ion_valve_notify(v);
 	}
+	if (!h->stopping)
+		arm_timer(h);
 	return more;
 }
 
@@ -416,6 +475,8 @@ static void *service_thread(void *arg)
 		if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY)
 			break;
 	}
+	/* A timeout of this thread's goes with it (or fires to no effect). */
+	h->timer_ns = 0;
 	if (rc < 0 && !__atomic_load_n(&h->stop_req, __ATOMIC_ACQUIRE))
 		thread_failed(h, rc);
 	else

@@ -33,6 +33,7 @@ struct nc_blk_cfg {
 	char *path;			/* resolved against nc_config.dir */
 	bool readonly;
 	bool direct;			/* open with O_DIRECT */
+	struct ion_budget budget;	/* bw_* and ops_* keys; 0: no limit */
 };
 
 /* [cell] log: how much `run` prints (errors always print). */
@@ -88,6 +89,7 @@ struct nc_config {
 	char *net_tap;			/* or NULL: the VMM creates a tap */
 	uint8_t net_mac[6];
 	uint16_t net_mtu;
+	struct ion_budget net_budget;	/* bw_* and ops_* keys; 0: no limit */
 
 	/* [input] */
 	bool input;

@@ -62,7 +62,21 @@ static int get_uint(struct ctx *x, const struct nc_toml_value *v,
 	return 0;
 }
 
-static int get_size(struct ctx *x, const struct nc_toml_value *v,
+/* A count or a time: an integer, in decimal in messages whatever its size. */
+int nc_cfg_get_count(struct ctx *x, const struct nc_toml_value *v,
+		     uint64_t min, uint64_t max, uint64_t *out)
+{
+	if (want(x, v, NC_TOML_INTEGER))
+		return -EINVAL;
+	if (v->i < 0 || (uint64_t)v->i < min || (uint64_t)v->i > max)
+		return nc_cfg_fail(x, v->pos, "%s must be between %llu and %llu, not %lld",
+				   x->key->name, (unsigned long long)min,
+				   (unsigned long long)max, (long long)v->i);
+	*out = v->i;
+	return 0;
+}
+
+int nc_cfg_get_size(struct ctx *x, const struct nc_toml_value *v,
 		    uint64_t min, uint64_t max, uint64_t align, uint64_t *out)
 {
 	char a[24], b[24], c[24];
@@ -163,7 +177,7 @@ static int set_vcpus(struct ctx *x, const struct nc_toml_value *v)
 static int set_memory(struct ctx *x, const struct nc_toml_value *v)
 {
 	x->c->line_memory = x->key_pos.line;
-	return get_size(x, v, NC_RAM_MIN, NC_RAM_MAX, SZ_2M, &x->c->memory);
+	return nc_cfg_get_size(x, v, NC_RAM_MIN, NC_RAM_MAX, SZ_2M, &x->c->memory);
 }
 
 static int set_ksm(struct ctx *x, const struct nc_toml_value *v)
@@ -241,7 +255,7 @@ static int set_ion_base(struct ctx *x, const struct nc_toml_value *v)
 static int set_ion_size(struct ctx *x, const struct nc_toml_value *v)
 {
 	x->c->line_ion_size = x->key_pos.line;
-	return get_size(x, v, ION_MIN_SIZE, ION_MAX_SIZE, SZ_4K,
+	return nc_cfg_get_size(x, v, ION_MIN_SIZE, ION_MAX_SIZE, SZ_4K,
 			&x->c->ion_size);
 }
 
@@ -295,7 +309,7 @@ static int set_console_path(struct ctx *x, const struct nc_toml_value *v)
 
 static int set_console_max_size(struct ctx *x, const struct nc_toml_value *v)
 {
-	return get_size(x, v, NC_CONSOLE_MAX_SIZE_MIN, NC_CONSOLE_MAX_SIZE_MAX, 1,
+	return nc_cfg_get_size(x, v, NC_CONSOLE_MAX_SIZE_MIN, NC_CONSOLE_MAX_SIZE_MAX, 1,
 			&x->c->console_max_size);
 }
 
@@ -412,7 +426,7 @@ static int close_blk(struct ctx *x)
 					   "path '%s' is already the disk of the [[blk]] on line %u",
 					   c->blk[n].path, c->line_blk[i]);
 	}
-	return 0;
+	return nc_cfg_close_budget(x, &c->blk[n].budget);
 }
 
 /* ---- [net] ---- */
@@ -422,6 +436,11 @@ static int open_net(struct ctx *x)
 	x->c->net = true;
 	x->c->line_net = x->cur_pos.line;
 	return 0;
+}
+
+static int close_net(struct ctx *x)
+{
+	return nc_cfg_close_budget(x, &x->c->net_budget);
 }
 
 static int set_net_tap(struct ctx *x, const struct nc_toml_value *v)
@@ -550,11 +569,13 @@ static const struct key blk_keys[] = {	/* path first: close_blk */
 	{ "path", set_blk_path },
 	{ "readonly", set_blk_readonly },
 	{ "direct", set_blk_direct },
+	NC_CFG_BUDGET_KEYS,	/* at NC_CFG_BUDGET_KEY0 */
 };
 static const struct key net_keys[] = {
 	{ "tap", set_net_tap },
 	{ "mac", set_net_mac },
 	{ "mtu", set_net_mtu },
+	NC_CFG_BUDGET_KEYS,	/* at NC_CFG_BUDGET_KEY0 */
 };
 static const struct key input_keys[] = {
 	{ "enabled", set_input },
@@ -584,7 +605,7 @@ const struct table nc_cfg_tables[] = {
 	{ "serial", false, KEYS(serial_keys), .open = open_serial,
 	  .close = close_serial },
 	{ "blk", true, KEYS(blk_keys), .open = open_blk, .close = close_blk },
-	{ "net", false, KEYS(net_keys), .open = open_net },
+	{ "net", false, KEYS(net_keys), .open = open_net, .close = close_net },
 	{ "input", false, KEYS(input_keys) },
 	{ "control", false, KEYS(control_keys) },
 	{ "sandbox", false, KEYS(sandbox_keys) },
@@ -594,3 +615,9 @@ const unsigned nc_cfg_nr_tables = NC_ARRAY_SIZE(nc_cfg_tables);
 
 _Static_assert(NC_ARRAY_SIZE(nc_cfg_tables) <= NC_CFG_MAX_TABLES,
 	       "schema.h: NC_CFG_MAX_TABLES too small");
+_Static_assert(NC_ARRAY_SIZE(blk_keys) <= NC_CFG_MAX_KEYS &&
+	       NC_ARRAY_SIZE(net_keys) <= NC_CFG_MAX_KEYS,
+	       "schema.h: NC_CFG_MAX_KEYS too small");
+_Static_assert(NC_ARRAY_SIZE(blk_keys) == NC_CFG_BUDGET_KEY0 + 6 &&
+	       NC_ARRAY_SIZE(net_keys) == NC_CFG_BUDGET_KEY0 + 6,
+	       "the budget keys follow three keys of the table's own");

@@ -9,7 +9,7 @@
 #include "config.h"
 #include "toml.h"
 
-#define NC_CFG_MAX_KEYS		8	/* per table (KEYS() checks it) */
+#define NC_CFG_MAX_KEYS		12	/* per table (KEYS() checks it) */
 #define NC_CFG_MAX_TABLES	16
 
 struct ctx;
@@ -43,6 +43,33 @@ struct ctx {
 
 extern const struct table nc_cfg_tables[];
 extern const unsigned nc_cfg_nr_tables;
+
+/* keys.c: value helpers that name x->key in their messages */
+int nc_cfg_get_count(struct ctx *x, const struct nc_toml_value *v,
+		     uint64_t min, uint64_t max, uint64_t *out);
+int nc_cfg_get_size(struct ctx *x, const struct nc_toml_value *v,
+		    uint64_t min, uint64_t max, uint64_t align, uint64_t *out);
+
+/*
+ * budget_keys.c: the six budget keys, listed by NC_CFG_BUDGET_KEYS at
+ * index NC_CFG_BUDGET_KEY0 of both [[blk]] and [net]; b is the closing
+ * table's budget.
+ */
+#define NC_CFG_BUDGET_KEY0	3
+int nc_cfg_set_bw_size(struct ctx *x, const struct nc_toml_value *v);
+int nc_cfg_set_bw_burst(struct ctx *x, const struct nc_toml_value *v);
+int nc_cfg_set_bw_refill(struct ctx *x, const struct nc_toml_value *v);
+int nc_cfg_set_ops_size(struct ctx *x, const struct nc_toml_value *v);
+int nc_cfg_set_ops_burst(struct ctx *x, const struct nc_toml_value *v);
+int nc_cfg_set_ops_refill(struct ctx *x, const struct nc_toml_value *v);
+int nc_cfg_close_budget(struct ctx *x, const struct ion_budget *b);
+#define NC_CFG_BUDGET_KEYS \
+	{ "bw_size", nc_cfg_set_bw_size }, \
+	{ "bw_burst", nc_cfg_set_bw_burst }, \
+	{ "bw_refill_ms", nc_cfg_set_bw_refill }, \
+	{ "ops_size", nc_cfg_set_ops_size }, \
+	{ "ops_burst", nc_cfg_set_ops_burst }, \
+	{ "ops_refill_ms", nc_cfg_set_ops_refill }
 
 /* Fill x->err with "FILE:LINE:COL: message" at p; returns -1. */
 int nc_cfg_fail(struct ctx *x, struct nc_toml_pos p, const char *fmt, ...)

@@ -7,8 +7,10 @@
  * Life cycle: ion_host_create() -> bind the fds to KVM (ion_host_memfd(),
  * ion_host_doorbell_fd(), ion_host_irq_fd()) -> ion_host_start() -> guest
  * runs, the VMM watching ion_host_fail_fd() -> ion_host_stop() ->
- * ion_host_destroy(). `check` runs only ion_host_check(). Tests and the
- * fuzz target may drive the host without the thread through ion_host_poll().
+ * ion_host_destroy(). After ion_host_stop() and ion_host_reset() (a guest
+ * reboot) ion_host_start() may run again. `check` runs only
+ * ion_host_check(). Tests and the fuzz target may drive the host without
+ * the thread through ion_host_poll().
  *
  * Every function returns 0 or a negative errno; ion_host_check() and
  * ion_host_create() also write a message naming the offending field or
@@ -43,6 +45,36 @@ _Static_assert(ION_HOST_NET_MIN_MTU <= ION_HOST_NET_DEFAULT_MTU &&
 
 struct ion_host;
 
+/*
+ * A token bucket of a valve budget, with the three numbers of Firecracker's
+ * rate limiter: it holds up to size tokens (bytes or operations) and starts
+ * full; it refills continuously, size tokens per refill_ms; one_time_burst
+ * tokens more are there once, spent first, and never refill. size 0: no
+ * limit (then the other two must be 0 too). docs/valves.md, "Budgets".
+ */
+struct ion_bucket_cfg {
+	uint64_t size;			/* 0, or 1..ION_BUCKET_MAX_SIZE */
+	uint64_t one_time_burst;	/* 0..ION_BUCKET_MAX_SIZE */
+	uint64_t refill_ms;		/* 1..ION_BUCKET_MAX_REFILL_MS with a size */
+};
+#define ION_BUCKET_MAX_SIZE	(1ULL << 40)	/* 1 TiB, or 2^40 operations */
+#define ION_BUCKET_MAX_REFILL_MS 3600000ULL	/* one hour */
+
+/*
+ * The budget of a block or net valve: bytes moved and requests taken (net:
+ * TX frames and received frames together). Throttled requests wait in the
+ * guest's ring; they are delayed, never failed.
+ */
+struct ion_budget {
+	struct ion_bucket_cfg bw;	/* bytes */
+	struct ion_bucket_cfg ops;	/* operations */
+};
+
+enum ion_budget_kind {
+	ION_BUDGET_BW,
+	ION_BUDGET_OPS,
+};
+
 struct ion_host_spec {
 	uint64_t size;		/* window bytes: ION_MIN_SIZE..ION_MAX_SIZE, 4 KiB multiple */
 	uint64_t doorbell_gpa;	/* written into the header (NC_DOORBELL_BASE) */
@@ -55,6 +87,7 @@ struct ion_host_spec {
 					 * as it is, writes are dropped (bench,
 					 * fuzz); capacity null_size bytes */
 		uint64_t null_size;
+		struct ion_budget budget;	/* all 0: unlimited */
 	} blk[ION_HOST_MAX_BLK];
 	bool net;
 	struct {
@@ -62,6 +95,7 @@ struct ion_host_spec {
 		uint8_t mac[6];		/* the guest's MAC */
 		uint16_t mtu;		/* 0: 1500; else ION_HOST_NET_MIN_MTU..MAX */
 		bool null;		/* no tap: TX is dropped, RX never fills */
+		struct ion_budget budget;	/* all 0: unlimited */
 	} net_cfg;
 	bool input;
 	bool corrupt_magic;	/* test only: seed a wrong magic */
@@ -91,6 +125,13 @@ struct ion_valve_stats {
 	 */
 	bool broken;
 	uint32_t error;
+	/*
+	 * Budgets: how often a queue stopped because the request at its head
+	 * had to wait for its budget, and how long such requests waited in
+	 * all (a net valve's two queues add up).
+	 */
+	uint64_t throttled;
+	uint64_t throttled_ns;
 };
 
 /*
@@ -184,5 +225,23 @@ int ion_host_input_inject(struct ion_host *h, uint16_t type, uint16_t code,
 int ion_host_request(struct ion_host *h, uint32_t req);
 /* Thread-safe. */
 int ion_host_stats(struct ion_host *h, unsigned v, struct ion_valve_stats *st);
+
+/*
+ * The rules every bucket of a spec or of ion_host_set_budget() follows; what
+ * names it in the message ("blk[0] bandwidth"). 0 or -EINVAL.
+ */
+int ion_bucket_cfg_check(const struct ion_bucket_cfg *b, const char *what,
+			 char *err, size_t errlen);
+/*
+ * Thread-safe (the control socket's `budget` command): replaces one bucket
+ * of a block or net valve's budget; all zeros turns it off. The new bucket
+ * starts full, with its one-time burst; the service thread picks it up at
+ * once (a throttled queue is looked at again). -EINVAL for a bad bucket or
+ * valve number, -EOPNOTSUPP for a valve that has no budget (input).
+ */
+int ion_host_set_budget(struct ion_host *h, unsigned v, enum ion_budget_kind k,
+			const struct ion_bucket_cfg *b);
+/* Thread-safe: the budget valve v has now (all zeros: none). */
+int ion_host_get_budget(struct ion_host *h, unsigned v, struct ion_budget *out);
 
 #endif /* NIPCELL_ION_HOST_H */

@@ -73,7 +73,7 @@ else
 		n=$(sed -n "s/^valve [0-9]* $v .* errors=\([0-9]*\) .*/\1/p" $st)
 		[ "$n" = 0 ] || bad="$bad $v errors=${n:-?};"
 	done
-	broken=$(grep -c '^valve .* broken=1$' $st)
+	broken=$(grep -c '^valve .* broken=1\( \|$\)' $st)
 	[ "$broken" = 0 ] || bad="$bad $broken valve(s) broken;"
 	nv=$(grep -c '^valve ' $st)
 	[ "$nv" = 4 ] || bad="$bad $nv valves, want 4 (blk0 blk1 net0 input0);"

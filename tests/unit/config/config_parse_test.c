@@ -44,6 +44,11 @@ START_TEST(example_cell)
 	ck_assert_uint_eq(c.nr_blk, 1);
 	ck_assert_str_eq(c.blk[0].path, NC_SOURCE_DIR "/cells/example/disk.img");
 	ck_assert(!c.blk[0].readonly && !c.blk[0].direct);
+	ck_assert_uint_eq(c.blk[0].budget.bw.size, 64 << 20);
+	ck_assert_uint_eq(c.blk[0].budget.bw.refill_ms, 100);
+	ck_assert_uint_eq(c.blk[0].budget.bw.one_time_burst, 1 << 30);
+	ck_assert_uint_eq(c.blk[0].budget.ops.size, 5000);
+	ck_assert_uint_eq(c.net_budget.ops.size, 20000);
 	ck_assert(c.net);
 	ck_assert_str_eq(c.net_tap, "nxtap0");
 	ck_assert_mem_eq(c.net_mac, default_mac, 6);
@@ -418,6 +423,38 @@ START_TEST(doc_lists_every_key)
 }
 END_TEST
 
+/* The budget keys of [[blk]] and [net] fill the budgets; absent ones are 0. */
+START_TEST(budget_keys)
+{
+	static const char text[] =
+		"[boot]\nkernel = \"Image\"\n"
+		"[[blk]]\npath = \"a.img\"\n"
+		"bw_size = \"4M\"\nbw_refill_ms = 100\nbw_burst = \"256M\"\n"
+		"ops_size = 500\nops_refill_ms = 10\nops_burst = 7\n"
+		"[[blk]]\npath = \"b.img\"\n"
+		"[net]\nbw_size = 1048576\nbw_refill_ms = 3600000\n"
+		"ops_refill_ms = 1\nops_size = 0x10\n";
+	struct nc_config c;
+	char err[ERR_LEN];
+
+	ck_assert_msg(!parse_as(&c, "cell.toml", text, err), "%s", err);
+	ck_assert_uint_eq(c.blk[0].budget.bw.size, 4 << 20);
+	ck_assert_uint_eq(c.blk[0].budget.bw.refill_ms, 100);
+	ck_assert_uint_eq(c.blk[0].budget.bw.one_time_burst, 256 << 20);
+	ck_assert_uint_eq(c.blk[0].budget.ops.size, 500);
+	ck_assert_uint_eq(c.blk[0].budget.ops.refill_ms, 10);
+	ck_assert_uint_eq(c.blk[0].budget.ops.one_time_burst, 7);
+	ck_assert_uint_eq(c.blk[1].budget.bw.size + c.blk[1].budget.bw.refill_ms +
+			  c.blk[1].budget.ops.size + c.blk[1].budget.ops.refill_ms, 0);
+	ck_assert_uint_eq(c.net_budget.bw.size, 1 << 20);
+	ck_assert_uint_eq(c.net_budget.bw.refill_ms, 3600000);
+	ck_assert_uint_eq(c.net_budget.bw.one_time_burst, 0);
+	ck_assert_uint_eq(c.net_budget.ops.size, 16);
+	ck_assert_uint_eq(c.net_budget.ops.refill_ms, 1);
+	nc_config_free(&c);
+}
+END_TEST
+
 /* Every cell file in the tree parses: the example and the e2e scenarios. */
 START_TEST(tree_cells_parse)
 {
@@ -453,6 +490,7 @@ int main(void)
 	tcase_add_test(tc, err_buffer_small_or_absent);
 	tcase_add_test(tc, helpers_size_mac_paths);
 	tcase_add_test(tc, doc_lists_every_key);
+	tcase_add_test(tc, budget_keys);
 	tcase_add_test(tc, tree_cells_parse);
 	suite_add_tcase(s, tc);
 	return nc_check_run(s);

@@ -137,10 +137,125 @@ START_TEST(stats_lists_every_valve)
 		snprintf(want, sizeof(want), "valve %u ", v);
 		line = strstr(out, want);
 		ck_assert_ptr_nonnull(line);
-		ck_assert_msg(!strncmp(strchr(line, '\n') - 9, " broken=0", 9), "got: %s", out);
+		/* the budget keys come last: older readers find theirs unmoved */
+		ck_assert_msg(!strncmp(strchr(line, '\n') - 36,
+				       " broken=0 throttled=0 throttled_ms=0", 36),
+			      "got: %s", out);
 	}
 	ck_assert_ptr_null(strstr(out, "valve 4 "));
-	ck_assert_ptr_nonnull(strstr(out, " broken=0\nok\n"));
+	ck_assert_ptr_nonnull(strstr(out, " broken=0 throttled=0 throttled_ms=0\nok\n"));
+}
+END_TEST
+
+/*
+ * budget through the socket: it shows and changes a valve's budget (the
+ * host reports what it got), names valves by number or name, refuses what
+ * it cannot take; stats counts a throttled queue.
+ */
+START_TEST(budget_command)
+{
+	struct ion_host_spec spec = { .size = ION_DEFAULT_SIZE, .nr_blk = 1, .net = true,
+				      .input = true };
+	struct ion_budget b;
+	char err[256];
+
+	spec.blk[0].null = true;
+	spec.blk[0].null_size = 1 << 20;
+	spec.net_cfg.null = true;
+	spec.net_cfg.mac[0] = 0x02;
+	nc_control_stop(&ctl);
+	ion_host_destroy(ion);
+	ck_assert_int_eq(ion_host_create(&ion, &spec, err, sizeof(err)), 0);
+	ck_assert_int_eq(nc_control_start(&ctl, sock, &m, ion, err, sizeof(err)), 0);
+
+	ck_assert_str_eq(talk("budget blk0\n"),
+			 "budget blk0 bw_size=0 bw_burst=0 bw_refill_ms=0 ops_size=0 ops_burst=0 ops_refill_ms=0\nok\n");
+	ck_assert_str_eq(talk("budget blk0 bw 4M 1G 100\n"),
+			 "budget blk0 bw_size=4194304 bw_burst=1073741824 bw_refill_ms=100 ops_size=0 ops_burst=0 ops_refill_ms=0\nok\n");
+	ck_assert_str_eq(talk("budget 1 ops 500 0 0x10\n"),
+			 "budget net0 bw_size=0 bw_burst=0 bw_refill_ms=0 ops_size=500 ops_burst=0 ops_refill_ms=16\nok\n");
+	ck_assert_int_eq(ion_host_get_budget(ion, 0, &b), 0);
+	ck_assert_uint_eq(b.bw.size, 4 << 20);
+	ck_assert_uint_eq(b.bw.one_time_burst, 1ULL << 30);
+	ck_assert_uint_eq(b.bw.refill_ms, 100);
+	ck_assert_int_eq(ion_host_get_budget(ion, 1, &b), 0);
+	ck_assert_uint_eq(b.ops.size, 500);
+
+	ck_assert_str_eq(talk("budget net0 ops off\n"),
+			 "budget net0 bw_size=0 bw_burst=0 bw_refill_ms=0 ops_size=0 ops_burst=0 ops_refill_ms=0\nok\n");
+	ck_assert_str_eq(talk("budget blk0 off\n"),
+			 "budget blk0 bw_size=0 bw_burst=0 bw_refill_ms=0 ops_size=0 ops_burst=0 ops_refill_ms=0\nok\n");
+	ck_assert_int_eq(ion_host_get_budget(ion, 0, &b), 0);
+	ck_assert_uint_eq(b.bw.size + b.bw.one_time_burst + b.bw.refill_ms, 0);
+
+	ck_assert_str_eq(talk("budget\n"),
+			 "error: usage: budget VALVE [bw|ops SIZE BURST REFILL_MS | bw|ops off | off]\n");
+	ck_assert_str_eq(talk("budget blk0 bw 1 2\n"),
+			 "error: usage: budget VALVE [bw|ops SIZE BURST REFILL_MS | bw|ops off | off]\n");
+	ck_assert_str_eq(talk("budget blk0 iops 1 2 3\n"),
+			 "error: usage: budget VALVE [bw|ops SIZE BURST REFILL_MS | bw|ops off | off]\n");
+	ck_assert_str_eq(talk("budget blk7 off\n"),
+			 "error: budget: no valve 'blk7' (a number, or a name such as blk0, net0)\n");
+	ck_assert_str_eq(talk("budget 9 off\n"),
+			 "error: budget: no valve '9' (a number, or a name such as blk0, net0)\n");
+	ck_assert_str_eq(talk("budget input0 ops 1 0 1\n"),
+			 "error: budget: input0 has no budget (block and net valves have)\n");
+	ck_assert_str_eq(talk("budget input0\n"), "error: budget: input0 has none\n");
+	ck_assert_str_eq(talk("budget blk0 ops 1K 0 10\n"),
+			 "error: budget: SIZE and BURST are requests, REFILL_MS milliseconds (numbers)\n");
+	ck_assert_str_eq(talk("budget blk0 bw -1 0 10\n"),
+			 "error: budget: SIZE and BURST are bytes (K, M, G allowed), REFILL_MS milliseconds (numbers)\n");
+	ck_assert_str_eq(talk("budget blk0 bw 1M 0 0\n"),
+			 "error: budget: blk0 bw: refill time 0 ms outside 1..3600000\n");
+	ck_assert_str_eq(talk("budget blk0 bw 0 5 0\n"),
+			 "error: budget: blk0 bw: a one-time burst or refill time needs a size (size 0 is no limit)\n");
+	ck_assert_ptr_nonnull(strstr(talk("help\n"), "budget VALVE"));
+}
+END_TEST
+
+/* A throttled valve's waits show in stats (the service thread serves it). */
+START_TEST(stats_show_throttling)
+{
+	struct ion_host_spec spec = { .size = ION_DEFAULT_SIZE, .nr_blk = 1 };
+	struct ion_header *hdr;
+	struct ion_ring *sq;
+	struct ion_sqe *e;
+	const struct ion_queue *qd;
+	uint64_t one = 1;
+	char err[256], *out;
+	unsigned long long thr = 0, ms = 0;
+
+	spec.blk[0].null = true;
+	spec.blk[0].null_size = 1 << 20;
+	spec.blk[0].budget.ops = (struct ion_bucket_cfg){ 1, 0, 200 };
+	nc_control_stop(&ctl);
+	ion_host_destroy(ion);
+	ck_assert_int_eq(ion_host_create(&ion, &spec, err, sizeof(err)), 0);
+	ck_assert_int_eq(nc_control_start(&ctl, sock, &m, ion, err, sizeof(err)), 0);
+	ck_assert_int_eq(ion_host_start(ion), 0);
+	/* Three flushes at 5 per second: the second and third wait. */
+	hdr = ion_host_window(ion);
+	qd = &hdr->valves[0].queues[0];
+	sq = (struct ion_ring *)((char *)hdr + qd->sq_off);
+	for (unsigned i = 0; i < 3; i++) {
+		e = (struct ion_sqe *)((char *)hdr + ion_ring_entry_off(qd->sq_off, qd->entries,
+									 qd->sqe_size, i));
+		memset(e, 0, sizeof(*e));
+		e->opcode = ION_OP_BLK_FLUSH;
+		e->id = i;
+	}
+	__atomic_store_n(&sq->prod, 3, __ATOMIC_RELEASE);
+	ck_assert_int_eq(write(ion_host_doorbell_fd(ion, 0, 0), &one, 8), 8);
+	for (int i = 0; i < 100 && __atomic_load_n(&sq->cons, __ATOMIC_ACQUIRE) != 3; i++)
+		usleep(10000);
+	ck_assert_uint_eq(__atomic_load_n(&sq->cons, __ATOMIC_ACQUIRE), 3);
+	out = talk("stats\n");
+	ck_assert_msg(sscanf(out, "valve 0 blk0 requests=3 %*s %*s %*s errors=0 broken=0 throttled=%llu throttled_ms=%llu",
+			     &thr, &ms) == 2, "got: %s", out);
+	ck_assert_uint_eq(thr, 2);
+	/* 200 ms each, less the pass's lag at most */
+	ck_assert_msg(ms >= 350 && ms < 1000, "got: %s", out);
+	ck_assert_int_eq(ion_host_stop(ion), 0);
 }
 END_TEST
 
@@ -441,6 +556,8 @@ int main(void)
 	tcase_add_test(tc, input_events_reach_the_ring);
 	tcase_add_test(tc, bad_input_is_refused);
 	tcase_add_test(tc, stats_lists_every_valve);
+	tcase_add_test(tc, budget_command);
+	tcase_add_test(tc, stats_show_throttling);
 	tcase_add_test(tc, stop_reaches_the_machine);
 	tcase_add_test(tc, unknown_and_overlong_lines);
 	suite_add_tcase(s, tc);

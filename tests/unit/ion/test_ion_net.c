@@ -80,9 +80,12 @@ static void configure_tap(const char *name)
 	close(s);
 }
 
-static void open_net(const char *tap, int subnet)
+static void open_net_budget(const char *tap, int subnet, const struct ion_budget *b)
 {
 	struct ion_host_spec s = default_spec(NULL);
+
+	if (b)
+		s.net_cfg.budget = *b;
 
 	snprintf(host_ip, sizeof(host_ip), "10.77.%d.1", subnet);
 	snprintf(guest_ip, sizeof(guest_ip), "10.77.%d.2", subnet);
@@ -100,6 +103,11 @@ static void open_net(const char *tap, int subnet)
 				   ion_host_irq_fd(h, 0), &rxq), 0);
 	ck_assert_int_eq(sim_queue(&g, 0, ION_NET_QUEUE_TX, ion_host_doorbell_fd(h, 0, 1),
 				   ion_host_irq_fd(h, 0), &txq), 0);
+}
+
+static void open_net(const char *tap, int subnet)
+{
+	open_net_budget(tap, subnet, NULL);
 }
 
 /* Docs/valves.md: RX slot i at data_off + i * buf_size, TX slots after. */
@@ -286,6 +294,58 @@ START_TEST(stop_cancels_rx)
 }
 END_TEST
 
+/*
+ * A received frame is charged when it arrives: eight frames into eight free
+ * RX buffers leave a budget of 4 frames per 5 s in debt, and while it is,
+ * the host takes no more RX buffers: frames sent meanwhile wait in the
+ * tap's queue (delayed, not dropped or failed) until the budget is turned
+ * off at run time, when they arrive at once.
+ */
+START_TEST(rx_frames_charged_on_arrival)
+{
+	struct ion_budget b = { .ops = { 4, 0, 5000 } };
+	struct ion_bucket_cfg off = { 0, 0, 0 };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(GUEST_PORT) };
+	struct ion_valve_stats st;
+	struct ion_cqe c;
+	uint32_t cons;
+	int s;
+
+	open_net_budget(NULL, 4, &b);
+	ck_assert_int_eq(ion_host_start(h), 0);
+	s = host_socket();
+	inet_pton(AF_INET, GUEST_IP, &to.sin_addr);
+	for (uint32_t i = 0; i < 8; i++)
+		post_rx(i);
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(sendto(s, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
+	for (int i = 0; i < 8; i++) {
+		ck_assert_msg(sim_wait(&rxq, &c, 5000) == 1, "frame %d not received", i);
+		ck_assert_int_eq(c.status, 0);
+	}
+	/* in debt now: reposted buffers are not taken, frames wait */
+	for (uint32_t i = 0; i < 8; i++)
+		post_rx(i);
+	usleep(50 * 1000);
+	cons = __atomic_load_n(&rxq.sq->cons, __ATOMIC_ACQUIRE);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(sendto(s, "y", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
+	ck_assert_int_eq(sim_wait(&rxq, &c, 1000), 0);
+	ck_assert_uint_eq(__atomic_load_n(&rxq.sq->cons, __ATOMIC_ACQUIRE), cons);
+	ck_assert_uint_ne(cons, rxq.sq_prod);
+	ion_host_stats(h, 0, &st);
+	ck_assert_uint_ge(st.throttled, 1);
+	ck_assert_uint_eq(st.errors, 0);
+
+	ck_assert_int_eq(ion_host_set_budget(h, 0, ION_BUDGET_OPS, &off), 0);
+	ck_assert_msg(sim_wait(&rxq, &c, 1000) == 1, "frames still held after the budget went off");
+	ck_assert_int_eq(c.status, 0);
+	close(s);
+	ck_assert_int_eq(ion_host_stop(h), 0);
+	ion_host_destroy(h);
+}
+END_TEST
+
 START_TEST(tap_errors)
 {
 	struct ion_host_spec s = default_spec(NULL);
@@ -319,6 +379,7 @@ int main(void)
 	tcase_add_test(tc, created_tap);
 	tcase_add_test(tc, named_tap);
 	tcase_add_test(tc, stop_cancels_rx);
+	tcase_add_test(tc, rx_frames_charged_on_arrival);
 	tcase_add_test(tc, tap_errors);
 	suite_add_tcase(s, tc);
 	return nc_check_run(s);

@@ -111,6 +111,43 @@ START_TEST(stop_with_huge_zero_fills)
 }
 END_TEST
 
+/*
+ * Stop, reset and start again, five times: each service thread must hear
+ * its doorbells and its stop. io_uring cancels the eventfd reads a thread
+ * queued when that thread exits; a host that took them for still queued
+ * slept through the next run's doorbells and stop for ever.
+ */
+START_TEST(restart_after_stop)
+{
+	struct ion_host_spec s = default_spec(img);
+	struct ion_host *h = create_ok(&s);
+	struct sim_guest g;
+	struct sim_q q;
+	struct ion_cqe c;
+	int64_t t0;
+
+	for (int run = 0; run < 5; run++) {
+		ck_assert_int_eq(sim_guest_bind(&g, ion_host_window(h), s.size, true), 0);
+		ck_assert_int_eq(sim_queue(&g, 0, 0, ion_host_doorbell_fd(h, 0, 0),
+					   ion_host_irq_fd(h, 0), &q), 0);
+		ck_assert_int_eq(ion_host_start(h), 0);
+		usleep(20 * 1000);	/* the thread is asleep by now */
+		ck_assert_int_eq(sim_submit(&q, &(struct ion_sqe){ .opcode = ION_OP_BLK_READ,
+			.len = 4096, .data_off = q.valve->data_off, .id = run }), 0);
+		ck_assert_msg(sim_wait(&q, &c, 1000) == 1, "run %d: no completion", run);
+		ck_assert_uint_eq(c.id, run);
+		ck_assert_int_eq(c.status, 0);
+		usleep(20 * 1000);
+		t0 = now_ms();
+		ck_assert_int_eq(ion_host_stop(h), 0);
+		ck_assert_msg(now_ms() - t0 < 1000, "run %d: stop took %lld ms", run,
+			      (long long)(now_ms() - t0));
+		ck_assert_int_eq(ion_host_reset(h), 0);
+	}
+	ion_host_destroy(h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ion_stop");
@@ -119,6 +156,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, stop_with_huge_zero_fills);
+	tcase_add_test(tc, restart_after_stop);
 	suite_add_tcase(s, tc);
 	return nc_check_run(s);
 }

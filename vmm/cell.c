@@ -15,6 +15,7 @@
 #include "cell.h"
 #include "dtb/bootargs.h"
 #include "util/errf.h"
+#include "vfio/sysfs.h"
 
 #define CELL_ERR(ret, ...) nc_errf(ret, err, errlen, __VA_ARGS__)
 
@@ -224,6 +225,8 @@ int nc_cell_prepare(struct nc_cell *cell, const char *path, char *err, size_t er
 	ret = nc_config_load(c, path, err, errlen);
 	if (!ret)
 		ret = nc_config_check_files(c, err, errlen);
+	if (!ret)
+		ret = nc_vfio_check_cell(c, "", err, errlen);
 	if (ret)
 		return ret;
 	ret = cell_check_image(cell, err, errlen);

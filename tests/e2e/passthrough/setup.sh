@@ -14,14 +14,14 @@ nic=$1 peer=$2
 echo "$nva $nvb $nic $peer" >devices
 
 # Check refuses a device bound to another driver, and one that does not exist.
-sed "s/@NVA@/$nva/" cell.toml >check-bound.toml
+sed "s/ffff:ff:1f.1/$nva/" cell.toml >check-bound.toml
 if out=$(nipcell-vmm check check-bound.toml 2>&1); rc=$?; [ $rc = 2 ] &&
    echo "$out" | grep -q "$nva.*bound to $(pci-bind driver "$nva")"; then
 	echo "NCT PASS check-refuses-bound check exits 2: $(echo "$out" | head -1)"
 else
 	echo "NCT FAIL check-refuses-bound exit $rc: $(echo "$out" | head -2 | tr '\n' ' ')"
 fi
-sed "s/@NVA@/0000:00:1f.7/" cell.toml >check-missing.toml
+sed "s/ffff:ff:1f.1/0000:00:1f.7/" cell.toml >check-missing.toml
 if out=$(nipcell-vmm check check-missing.toml 2>&1); rc=$?; [ $rc = 2 ] &&
    echo "$out" | grep -q "0000:00:1f.7"; then
 	echo "NCT PASS check-refuses-missing check exits 2: $(echo "$out" | head -1)"
@@ -34,7 +34,7 @@ for a in $nva $nvb $nic; do
 done
 echo "NCT PASS host-bind-vfio $nva $nvb $nic bound to vfio-pci"
 for f in cell.toml cell-b.toml cell-c.toml cell-d.toml; do
-	sed -i "s/@NVA@/$nva/; s/@NVB@/$nvb/; s/@NIC@/$nic/" "$f"
+	sed -i "s/ffff:ff:1f.1/$nva/; s/ffff:ff:1f.2/$nvb/; s/ffff:ff:1f.3/$nic/" "$f"
 done
 
 # The peer NIC: driven by the host's e1000e, in a namespace of its own.

@@ -160,14 +160,17 @@ static int its_create(struct nc_vm *vm, char *err, size_t errlen)
 		.addr = (uintptr_t)&base,
 	};
 
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_ROUTING) <= 0 ||
-	    ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MSI_DEVID) <= 0)
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_ROUTING) <= 0)
 		return nc_errf(-EOPNOTSUPP, err, errlen,
-			       "/dev/kvm: no KVM_CAP_IRQ_ROUTING or KVM_CAP_MSI_DEVID: [[pci]] needs MSI routing through an ITS");
+			       "/dev/kvm: no KVM_CAP_IRQ_ROUTING: [[pci]] needs MSI routes");
 	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0)
 		return VM_ERR("KVM_CREATE_DEVICE vITS: %s ([[pci]] needs the host's GICv3 ITS support in KVM)",
 			      strerror(errno));
 	vm->its_fd = dev.fd;
+	/* The VM reports it once it has an ITS: MSI routes then carry devid. */
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MSI_DEVID) <= 0)
+		return nc_errf(-EOPNOTSUPP, err, errlen,
+			       "KVM: no KVM_CAP_MSI_DEVID with the vITS");
 	if (ioctl(vm->its_fd, KVM_SET_DEVICE_ATTR, &a) < 0)
 		return VM_ERR("vITS address: %s", strerror(errno));
 	return 0;

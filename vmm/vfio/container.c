@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/vfio.h>
 
@@ -46,8 +47,12 @@ int nc_vfio_open(struct nc_vfio **out, struct nc_machine *m, char *err, size_t e
 /* Every RAM region at iova = gpa, readable and writable by the device. */
 static int map_ram(struct nc_vfio *v, char *err, size_t errlen)
 {
+	struct timespec t0, t1;
+	uint64_t total = 0;
+	char sz[24];
 	unsigned i;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (ioctl(v->fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) < 0)
 		return VERR("VFIO_SET_IOMMU type1 v2: %s", strerror(errno));
 	v->mapped = 1;
@@ -67,7 +72,12 @@ static int map_ram(struct nc_vfio *v, char *err, size_t errlen)
 				    (unsigned long long)(r->gpa + r->size - 1),
 				    strerror(errno), errno == ENOMEM ?
 				    " (the RAM is pinned: RLIMIT_MEMLOCK or CAP_IPC_LOCK)" : "");
+		total += r->size;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(stderr, "nipcell-vmm: vfio: guest RAM (%s) mapped for DMA and pinned in %.1f ms\n",
+		nc_size_str(sz, sizeof(sz), total),
+		(t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 	return 0;
 }
 

@@ -35,9 +35,11 @@ void nc_msix_init(struct nc_msix *x, struct nc_machine *m, struct nc_vfio_dev *d
 	x->nr = qsize < NC_PCI_MAX_VECTORS ? qsize : NC_PCI_MAX_VECTORS;
 	x->gsi_base = gsi_base;
 	x->devid = devid;
+	x->set_irqs = nc_vfio_dev_set_irqs;
 	for (i = 0; i < NC_PCI_MAX_VECTORS; i++) {
 		x->vec[i].ctrl = ENTRY_MASKED;	/* the reset state */
 		x->vec[i].efd = -1;
+		x->vec[i].dirty = true;		/* never routed */
 	}
 }
 
@@ -49,7 +51,7 @@ static void vec_update(struct nc_msix *x, unsigned v)
 	unsigned gsi = x->gsi_base + v;
 	int ret;
 
-	if (live && (e->dirty || !e->wired)) {
+	if (live && e->dirty) {
 		ret = x->m->ops->msi_route(x->m, gsi,
 					   (uint64_t)e->addr_hi << 32 | e->addr_lo,
 					   e->data, x->devid, true, NULL, 0);
@@ -129,8 +131,8 @@ static int vfio_on(struct nc_msix *x)
 		fds[v] = x->vec[v].efd;
 	}
 	/* All vectors at once: VFIO in 6.1 cannot add vectors to a live set. */
-	ret = nc_vfio_dev_set_irqs(x->dev, VFIO_PCI_MSIX_IRQ_INDEX,
-				   VFIO_IRQ_SET_ACTION_TRIGGER, 0, x->nr, fds);
+	ret = x->set_irqs(x->dev, VFIO_PCI_MSIX_IRQ_INDEX,
+			  VFIO_IRQ_SET_ACTION_TRIGGER, 0, x->nr, fds);
 	if (!ret)
 		x->on = true;
 	return ret;
@@ -152,8 +154,8 @@ int nc_msix_control(struct nc_msix *x, uint16_t ctrl)
 		x->on = false;
 		for (v = 0; v < x->nr; v++)
 			vec_update(x, v);
-		nc_vfio_dev_set_irqs(x->dev, VFIO_PCI_MSIX_IRQ_INDEX,
-				     VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0, NULL);
+		x->set_irqs(x->dev, VFIO_PCI_MSIX_IRQ_INDEX,
+			    VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0, NULL);
 	}
 	for (v = 0; v < x->nr; v++)
 		vec_update(x, v);
@@ -170,6 +172,8 @@ void nc_msix_exit(struct nc_msix *x)
 		if (x->vec[v].efd >= 0)
 			close(x->vec[v].efd);
 		x->vec[v].efd = -1;
-		x->m->ops->msi_route(x->m, x->gsi_base + v, 0, 0, 0, false, NULL, 0);
+		if (!x->vec[v].dirty)	/* it was routed */
+			x->m->ops->msi_route(x->m, x->gsi_base + v, 0, 0, 0, false,
+					     NULL, 0);
 	}
 }

@@ -24,7 +24,7 @@ struct nc_msix_vec {
 	uint32_t	addr_lo, addr_hi, data, ctrl;	/* the guest's entry */
 	int		efd;		/* VFIO signals it; -1 until enabled */
 	bool		wired;		/* the irqfd is assigned */
-	bool		dirty;		/* the route must be written again */
+	bool		dirty;		/* the route must be written (again) */
 };
 
 struct nc_msix {
@@ -38,6 +38,10 @@ struct nc_msix {
 	bool			enabled, maskall;	/* the guest's control bits */
 	bool			on;		/* VFIO has the eventfds */
 	bool			warned;
+	/* nc_vfio_dev_set_irqs(); the tests put a fake here. */
+	int			(*set_irqs)(struct nc_vfio_dev *d, unsigned index,
+					    uint32_t action, unsigned start,
+					    unsigned count, const int *fds);
 	struct nc_msix_vec	vec[NC_PCI_MAX_VECTORS];
 };
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "machine.h"
@@ -46,7 +47,16 @@ struct vfio_fn {
 	struct trap		table, pba;
 	struct vbar		bar[NC_PCI_NR_BARS];
 	long			page;
+	double			reset_ms;	/* the reset at start took */
 };
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
 
 static int cfg_read(void *opaque, unsigned off, void *buf, unsigned len)
 {
@@ -274,6 +284,33 @@ static void map_regions(struct vfio_fn *f)
 	}
 }
 
+/* One line on stderr: what the guest gets. */
+static void describe(const struct vfio_fn *f)
+{
+	char line[320], sz[24];
+	uint32_t id = 0;
+	unsigned i;
+	int n;
+
+	cfg_read((void *)f, 0, &id, 4);
+	n = snprintf(line, sizeof(line), "%s: %04x:%04x", f->name, id & 0xffff, id >> 16);
+	for (i = 0; i < NC_PCI_NR_BARS && n > 0 && (size_t)n < sizeof(line); i++)
+		if (f->cfg.bar[i].size)
+			n += snprintf(line + n, sizeof(line) - n, ", BAR%u %s%s", i,
+				      nc_size_str(sz, sizeof(sz), f->cfg.bar[i].size),
+				      f->bar[i].map ? "" : " (trapped)");
+	if (f->has_msix && n > 0 && (size_t)n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - n,
+			      ", MSI-X %u vectors (table BAR%u +0x%" PRIx64 ", PBA BAR%u +0x%" PRIx64 ")",
+			      f->cfg.msix_qsize, f->table.bar, f->table.off, f->pba.bar,
+			      f->pba.off);
+	if (f->has_intx && n > 0 && (size_t)n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - n, ", INTx on SPI %u", f->intx.spi);
+	if (n > 0 && (size_t)n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n, "; reset in %.1f ms", f->reset_ms);
+	fprintf(stderr, "nipcell-vmm: %s\n", line);
+}
+
 int nc_vfio_pci_create(void **out, struct nc_vfio *v, struct nc_machine *m,
 		       struct nc_pci_bus *bus, unsigned slot, const char *host,
 		       char *err, size_t errlen)
@@ -298,7 +335,9 @@ int nc_vfio_pci_create(void **out, struct nc_vfio *v, struct nc_machine *m,
 	ret = nc_vfio_dev_open(&f->dev, v, host, err, errlen);
 	if (ret)
 		return ret;
+	f->reset_ms = now_ms();
 	ret = nc_vfio_dev_reset(&f->dev);
+	f->reset_ms = now_ms() - f->reset_ms;
 	if (ret && ret != -EOPNOTSUPP)
 		fprintf(stderr, "nipcell-vmm: %s: reset at start: %s\n", f->name,
 			strerror(-ret));
@@ -320,6 +359,7 @@ int nc_vfio_pci_create(void **out, struct nc_vfio *v, struct nc_machine *m,
 				       strerror(-ret));
 		f->has_intx = true;
 	}
+	describe(f);
 	return 0;
 }
 

@@ -95,21 +95,22 @@ int nc_vfio_dev_rw(struct nc_vfio_dev *d, unsigned idx, uint64_t off, void *buf,
 int nc_vfio_dev_set_irqs(struct nc_vfio_dev *d, unsigned index, uint32_t action,
 			 unsigned start, unsigned count, const int *fds)
 {
-	size_t sz = sizeof(struct vfio_irq_set) + count * sizeof(int);
-	struct vfio_irq_set *s = calloc(1, sz);
-	int ret = 0;
+	/* On the stack: vCPU threads call this and must not need the allocator. */
+	union {
+		struct vfio_irq_set s;
+		uint8_t buf[sizeof(struct vfio_irq_set) + NC_VFIO_MAX_IRQS * sizeof(int)];
+	} u;
+	struct vfio_irq_set *s = &u.s;
 
-	if (!s)
-		return -ENOMEM;
-	s->argsz = sz;
+	if (count > NC_VFIO_MAX_IRQS)
+		return -E2BIG;
+	memset(&u, 0, sizeof(u));
+	s->argsz = sizeof(*s) + count * sizeof(int);
 	s->flags = action | (count ? VFIO_IRQ_SET_DATA_EVENTFD : VFIO_IRQ_SET_DATA_NONE);
 	s->index = index;
 	s->start = start;
 	s->count = count;
 	if (count)
 		memcpy(s->data, fds, count * sizeof(int));
-	if (ioctl(d->fd, VFIO_DEVICE_SET_IRQS, s) < 0)
-		ret = -errno;
-	free(s);
-	return ret;
+	return ioctl(d->fd, VFIO_DEVICE_SET_IRQS, s) < 0 ? -errno : 0;
 }

@@ -14,6 +14,7 @@
 #include <linux/vfio.h>
 
 #define NC_VFIO_NR_REGIONS	(VFIO_PCI_CONFIG_REGION_INDEX + 1)
+#define NC_VFIO_MAX_IRQS	128	/* eventfds in one VFIO_DEVICE_SET_IRQS */
 
 struct nc_vfio;
 

@@ -13,6 +13,8 @@
 
 #define ENTRY_MASKED	1u	/* vector control bit 0 */
 
+_Static_assert(NC_PCI_MAX_VECTORS <= NC_VFIO_MAX_IRQS, "device.h: one SET_IRQS cannot carry every vector");
+
 static void warn(struct nc_msix *x, const char *what, int ret)
 {
 	if (x->warned)

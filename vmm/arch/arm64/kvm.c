@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -260,16 +259,22 @@ int nc_vm_irqfd_gsi(struct nc_vm *vm, unsigned gsi, int fd, int resample_fd,
 	return 0;
 }
 
-/* KVM_SET_GSI_ROUTING replaces the whole table: the SPIs' routes, then the MSIs'. */
+/*
+ * KVM_SET_GSI_ROUTING replaces the whole table: the SPIs' routes, then the
+ * MSIs'. Built in a static buffer under vm->lock: vCPU threads call this
+ * (MSI-X table writes) and must not need the allocator.
+ */
 static int commit_routes(struct nc_vm *vm, char *err, size_t errlen)
 {
-	struct kvm_irq_routing *r;
+	static union {
+		struct kvm_irq_routing r;
+		uint8_t buf[sizeof(struct kvm_irq_routing) +
+			    (NC_NR_SPIS + NC_GSI_MSI_NR) * sizeof(struct kvm_irq_routing_entry)];
+	} table;
+	struct kvm_irq_routing *r = &table.r;
 	unsigned i, n = 0;
-	int ret = 0;
 
-	r = calloc(1, sizeof(*r) + (NC_NR_SPIS + NC_GSI_MSI_NR) * sizeof(r->entries[0]));
-	if (!r)
-		return nc_errf(-ENOMEM, err, errlen, "GSI routing: out of memory");
+	memset(&table, 0, sizeof(table));
 	for (i = 0; i < NC_NR_SPIS; i++, n++) {
 		r->entries[n].gsi = i;
 		r->entries[n].type = KVM_IRQ_ROUTING_IRQCHIP;
@@ -290,9 +295,8 @@ static int commit_routes(struct nc_vm *vm, char *err, size_t errlen)
 	}
 	r->nr = n;
 	if (ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, r) < 0)
-		ret = VM_ERR("KVM_SET_GSI_ROUTING (%u routes): %s", n, strerror(errno));
-	free(r);
-	return ret;
+		return VM_ERR("KVM_SET_GSI_ROUTING (%u routes): %s", n, strerror(errno));
+	return 0;
 }
 
 int nc_vm_msi_route(struct nc_vm *vm, unsigned gsi, uint64_t addr, uint32_t data,

@@ -37,5 +37,24 @@ int main(void)
 	OFF("GUEST_STATE", guest_state);
 	OFF("GUEST_STATUS", guest_status);
 	OFF("VALVES", valves);
+	OFF("DOORBELL_GPA", doorbell_gpa);
+	/* For guests that drive a ring by hand (initramfs/raw-ring.sh). */
+	printf("ION_VALVE_OFF_DATA=%zu\n", offsetof(struct ion_valve, data_off));
+	printf("ION_VALVE_OFF_STATUS=%zu\n", offsetof(struct ion_valve, status));
+	printf("ION_VALVE_OFF_ERROR=%zu\n", offsetof(struct ion_valve, error));
+	printf("ION_VALVE_OFF_Q0_SQ=%zu\n", offsetof(struct ion_valve, queues[0].sq_off));
+	printf("ION_VALVE_OFF_Q0_CQ=%zu\n", offsetof(struct ion_valve, queues[0].cq_off));
+	printf("ION_VALVE_OFF_Q0_ENTRIES=%zu\n", offsetof(struct ion_valve, queues[0].entries));
+	printf("ION_VALVE_OFF_Q0_DOORBELL=%zu\n", offsetof(struct ion_valve, queues[0].doorbell));
+	printf("ION_VALVE_OFF_BLK_CAPACITY=%zu\n",
+	       offsetof(struct ion_valve, config.blk.capacity));
+	printf("ION_RING_SIZE=%zu\n", sizeof(struct ion_ring));
+	printf("ION_RING_OFF_CONS=%zu\n", offsetof(struct ion_ring, cons));
+	printf("ION_SQE_SIZE=%zu\n", sizeof(struct ion_sqe));
+	printf("ION_CQE_SIZE=%zu\n", sizeof(struct ion_cqe));
+	printf("ION_CQE_OFF_STATUS=%zu\n", offsetof(struct ion_cqe, status));
+	printf("ION_OP_BLK_READ=0x%x\n", ION_OP_BLK_READ);
+	printf("ION_OP_BLK_WRITE=0x%x\n", ION_OP_BLK_WRITE);
+	printf("ION_OP_BLK_WRITE_ZEROES=0x%x\n", ION_OP_BLK_WRITE_ZEROES);
 	return 0;
 }

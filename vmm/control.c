@@ -84,7 +84,7 @@ int nc_valve_stats_line(struct ion_host *ion, unsigned v, char *buf, size_t len)
 	const char *name;
 
 	if (!valve || ion_host_stats(ion, v, &st))
-		return -1;
+		return -EINVAL;
 	/* Both from the host's own state: the window is the guest's to scribble on. */
 	name = ion_host_valve_type_name(valve->type);
 	snprintf(buf, len,

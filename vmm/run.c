@@ -4,10 +4,11 @@
  * exit status once it powers off, resets, crashes or is stopped.
  *
  * Threads: one per vCPU (KVM_RUN and MMIO only), the ION service thread (all
- * valve I/O, on io_uring), the console input thread, the control socket
- * thread, and this one, which waits for a stop and tears down in order:
- * vCPUs first, so the guest submits nothing more, then the valves, which
- * finish in-flight I/O and flush the disks.
+ * valve I/O, on io_uring), per UART a console output thread (and, for the
+ * stdio console, an input thread), the control socket thread, and this
+ * one, which waits for a stop and tears down in order: vCPUs first, so the
+ * guest submits nothing more, then the devices, the control socket, and
+ * the valves, which finish or cancel in-flight I/O and flush the disks.
  */
 #include <errno.h>
 #include <poll.h>

@@ -17,3 +17,11 @@ if [ "$got" = "$want" ]; then
 else
 	echo "NCT FAIL sigterm-no-data-lost disk.img md5 $got, want $want"
 fi
+
+# The second cell on the same disk was refused: exit 1, the image named.
+if [ "$(cat second.rc 2>/dev/null)" = 1 ] &&
+   grep -q "blk\[0\] .*disk.img: locked by another process" second.out; then
+	echo "NCT PASS disk-locked a second cell on disk.img exits 1: $(grep -m1 locked second.out)"
+else
+	echo "NCT FAIL disk-locked second cell exit '$(cat second.rc 2>/dev/null)': $(head -3 second.out 2>/dev/null | tr '\n' ' ')"
+fi

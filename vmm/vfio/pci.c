@@ -88,25 +88,45 @@ static void unmap_bar(struct vfio_fn *f, unsigned i)
 	b->at = 0;
 }
 
-/* The page-rounded range of t within BAR i, or 0 length. */
-static void trap_pages(const struct vfio_fn *f, const struct trap *t, unsigned i,
-		       uint64_t *start, uint64_t *end)
+unsigned nc_vfio_bar_pieces(uint64_t size, uint64_t page, const uint64_t trap[2][2],
+			    uint64_t piece[3][2])
 {
-	uint64_t p = f->page;
+	uint64_t cut[2][2], pos = 0;
+	unsigned k, n = 0;
 
-	*start = *end = 0;
-	if (t->bar != i || !t->len)
-		return;
-	*start = t->off & ~(p - 1);
-	*end = (t->off + t->len + p - 1) & ~(p - 1);
+	for (k = 0; k < 2; k++) {	/* page-rounded, in BAR order */
+		cut[k][0] = trap[k][1] ? trap[k][0] & ~(page - 1) : 0;
+		cut[k][1] = trap[k][1] ? (trap[k][0] + trap[k][1] + page - 1) & ~(page - 1) : 0;
+	}
+	if (cut[1][0] < cut[0][0]) {
+		uint64_t s = cut[0][0], e = cut[0][1];
+
+		cut[0][0] = cut[1][0], cut[0][1] = cut[1][1];
+		cut[1][0] = s, cut[1][1] = e;
+	}
+	for (k = 0; k <= 2; k++) {
+		uint64_t end = k < 2 ? cut[k][0] : size;
+
+		if (k < 2 && cut[k][0] == cut[k][1])
+			continue;	/* no such trap */
+		if (end > size)
+			end = size;
+		if (end > pos) {
+			piece[n][0] = pos;
+			piece[n++][1] = end - pos;
+		}
+		if (k < 2 && cut[k][1] > pos)
+			pos = cut[k][1];
+	}
+	return n;
 }
 
 static void map_bar(struct vfio_fn *f, unsigned i, uint64_t base)
 {
 	struct vbar *b = &f->bar[i];
-	uint64_t size = f->cfg.bar[i].size, cut[2][2], pos = 0;
+	uint64_t size = f->cfg.bar[i].size, trap[2][2] = { { 0, 0 }, { 0, 0 } }, piece[3][2];
 	char msg[256];
-	unsigned k;
+	unsigned k, n;
 	int ret;
 
 	ret = nc_pci_bus_claim(f->bus, f, i, base, size, msg, sizeof(msg));
@@ -120,34 +140,23 @@ static void map_bar(struct vfio_fn *f, unsigned i, uint64_t base)
 	b->at = base;
 	if (!b->map)
 		return;		/* every access traps and goes to the device */
-	trap_pages(f, &f->table, i, &cut[0][0], &cut[0][1]);
-	trap_pages(f, &f->pba, i, &cut[1][0], &cut[1][1]);
-	if (cut[1][0] < cut[0][0]) {	/* in BAR order */
-		uint64_t s = cut[0][0], e = cut[0][1];
-
-		cut[0][0] = cut[1][0], cut[0][1] = cut[1][1];
-		cut[1][0] = s, cut[1][1] = e;
-	}
-	for (k = 0; k <= 2; k++) {
-		uint64_t end = k < 2 ? cut[k][0] : size;
-
-		if (k < 2 && cut[k][0] == cut[k][1])
-			continue;	/* no such trap */
-		if (end > pos) {
-			ret = f->m->ops->map(f->m, base + pos, end - pos,
-					     (char *)b->map + pos, &b->slot[b->nr_slots],
-					     msg, sizeof(msg));
-			if (ret) {
-				fprintf(stderr, "nipcell-vmm: %s: BAR%u: %s; it traps instead\n",
-					f->name, i, msg);
-				while (b->nr_slots)
-					f->m->ops->unmap(f->m, b->slot[--b->nr_slots]);
-				return;
-			}
-			b->nr_slots++;
+	if (f->has_msix && f->table.bar == i)
+		trap[0][0] = f->table.off, trap[0][1] = f->table.len;
+	if (f->has_msix && f->pba.bar == i)
+		trap[1][0] = f->pba.off, trap[1][1] = f->pba.len;
+	n = nc_vfio_bar_pieces(size, f->page, trap, piece);
+	for (k = 0; k < n; k++) {
+		ret = f->m->ops->map(f->m, base + piece[k][0], piece[k][1],
+				     (char *)b->map + piece[k][0], &b->slot[b->nr_slots],
+				     msg, sizeof(msg));
+		if (ret) {
+			fprintf(stderr, "nipcell-vmm: %s: BAR%u: %s; it traps instead\n",
+				f->name, i, msg);
+			while (b->nr_slots)
+				f->m->ops->unmap(f->m, b->slot[--b->nr_slots]);
+			return;
 		}
-		if (k < 2 && cut[k][1] > pos)
-			pos = cut[k][1];
+		b->nr_slots++;
 	}
 }
 

@@ -122,6 +122,8 @@ static int cmd_check(const char *path)
 		printf("  device     %s\n", device_desc(&cell.devs.dev[i], buf, sizeof(buf)));
 	for (i = 0; i < cell.nr_valves; i++)
 		printf("  valve %u    %s\n", i, valve_desc(&cell.cfg, i, buf, sizeof(buf)));
+	for (i = 0; i < cell.cfg.nr_pci; i++)
+		printf("  pci %u      host %s (vfio-pci) as 00:%02x.0\n", i, cell.cfg.pci[i].host, i);
 	nc_cell_free(&cell);
 	return NC_EXIT_OK;
 }

@@ -22,6 +22,7 @@
 /* Phandles the writers share. */
 #define NC_FDT_PHANDLE_GIC	1
 #define NC_FDT_PHANDLE_ION	2
+#define NC_FDT_PHANDLE_ITS	3
 
 /* The GIC binding's interrupt specifier: <type number flags>. */
 #define NC_FDT_GIC_SPI		0

@@ -15,6 +15,7 @@
 #include "cell.h"
 #include "dtb/bootargs.h"
 #include "util/errf.h"
+#include "vfio/sysfs.h"
 
 #define CELL_ERR(ret, ...) nc_errf(ret, err, errlen, __VA_ARGS__)
 
@@ -229,6 +230,8 @@ int nc_cell_prepare(struct nc_cell *cell, const char *path, char *err, size_t er
 	/* [sandbox] user and group: now, while /etc may still be read. */
 	if (!ret)
 		ret = nc_config_resolve_ids(c, "/etc/passwd", "/etc/group", err, errlen);
+	if (!ret)
+		ret = nc_vfio_check_cell(c, "", err, errlen);
 	if (ret)
 		return ret;
 	ret = cell_check_image(cell, err, errlen);

@@ -77,6 +77,32 @@ struct nc_machine_ops {
 	/* A write to fd raises the edge-triggered SPI spi. */
 	int	(*irqfd)(struct nc_machine *m, unsigned spi, int fd,
 			 char *err, size_t errlen);
+
+	/* For PCI passthrough (devices/pci.c, vfio/); any thread may call them. */
+	/* Guest [gpa, +size) is host memory at hva (a memslot); *slot names it. */
+	int	(*map)(struct nc_machine *m, uint64_t gpa, uint64_t size, void *hva,
+		       int *slot, char *err, size_t errlen);
+	void	(*unmap)(struct nc_machine *m, int slot);
+	/*
+	 * GSI gsi (layout.h: NC_GSI_MSI_FIRST...) delivers the MSI (addr,
+	 * data) of requester devid through the ITS; valid false removes it.
+	 */
+	int	(*msi_route)(struct nc_machine *m, unsigned gsi, uint64_t addr,
+			     uint32_t data, uint32_t devid, bool valid, char *err,
+			     size_t errlen);
+	/*
+	 * A write to fd raises GSI gsi; with resample_fd >= 0 as a level the
+	 * guest's EOI ends, signalling resample_fd. assign false removes it.
+	 */
+	int	(*gsi_irqfd)(struct nc_machine *m, unsigned gsi, int fd,
+			     int resample_fd, bool assign, char *err, size_t errlen);
+};
+
+/* A RAM region of the guest: what devices that DMA need (VFIO). */
+struct nc_machine_ram {
+	uint64_t	gpa;
+	uint64_t	size;
+	void		*hva;
 };
 
 struct nc_machine {
@@ -85,6 +111,8 @@ struct nc_machine {
 	const struct nc_config	*cfg;
 	struct ion_host		*ion;
 	struct nc_mmio_bus	mmio;
+	unsigned		nr_ram;		/* guest RAM, not the ION window */
+	struct nc_machine_ram	ram[2];
 
 	pthread_mutex_t		lock;
 	enum nc_stop		stop;
@@ -96,8 +124,8 @@ struct nc_machine {
 	struct nc_vexit_counts	*vexits;	/* one per vCPU, NULL: none */
 	unsigned		nr_vexits;
 	int64_t			start_ms;	/* CLOCK_MONOTONIC at start */
-	const void		*ram;		/* guest RAM mapping, for the RSS */
-	size_t			ram_size;
+	const void		*ram_map;	/* guest RAM mapping, for the RSS */
+	size_t			ram_map_size;
 	int			smaps_fd;	/* /proc/self/smaps, opened before the sandbox */
 
 	/*

@@ -148,6 +148,8 @@ static int cmd_check(const char *path)
 	for (i = 0; i < cell.nr_valves; i++)
 		printf("  valve %u    %s\n", i, valve_desc(&cell.cfg, i, buf, sizeof(buf)));
 	print_sandbox(&cell.cfg);
+	for (i = 0; i < cell.cfg.nr_pci; i++)
+		printf("  pci %u      host %s (vfio-pci) as 00:%02x.0\n", i, cell.cfg.pci[i].host, i);
 	nc_cell_free(&cell);
 	return NC_EXIT_OK;
 }

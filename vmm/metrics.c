@@ -20,7 +20,7 @@ void nc_metrics_collect(const struct nc_machine *m, struct ion_host *ion,
 	if (m && m->start_ms)
 		mx->uptime_s = (nc_now_ms() - m->start_ms) / 1e3;
 	if (m)
-		mx->rss_kib = nc_footprint_kib(m->smaps_fd, m->ram, m->ram_size,
+		mx->rss_kib = nc_footprint_kib(m->smaps_fd, m->ram_map, m->ram_map_size,
 					       ion ? ion_host_window(ion) : NULL,
 					       ion ? ion_host_window_size(ion) : 0);
 	for (v = 0; ion && v < ion_host_nr_valves(ion) && v < ION_MAX_VALVES; v++) {

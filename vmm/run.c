@@ -170,10 +170,38 @@ static int hv_irqfd(struct nc_machine *m, unsigned spi, int fd, char *err,
 	return nc_vm_irqfd(hv_vm(m), spi, fd, err, errlen);
 }
 
+static int hv_map(struct nc_machine *m, uint64_t gpa, uint64_t size, void *hva,
+		  int *slot, char *err, size_t errlen)
+{
+	return nc_vm_map(hv_vm(m), gpa, size, hva, slot, err, errlen);
+}
+
+static void hv_unmap(struct nc_machine *m, int slot)
+{
+	nc_vm_del_memory(hv_vm(m), slot);
+}
+
+static int hv_msi_route(struct nc_machine *m, unsigned gsi, uint64_t addr,
+			uint32_t data, uint32_t devid, bool valid, char *err,
+			size_t errlen)
+{
+	return nc_vm_msi_route(hv_vm(m), gsi, addr, data, devid, valid, err, errlen);
+}
+
+static int hv_gsi_irqfd(struct nc_machine *m, unsigned gsi, int fd, int resample_fd,
+			bool assign, char *err, size_t errlen)
+{
+	return nc_vm_irqfd_gsi(hv_vm(m), gsi, fd, resample_fd, assign, err, errlen);
+}
+
 static const struct nc_machine_ops kvm_machine_ops = {
 	.set_irq = hv_set_irq,
 	.ioeventfd = hv_ioeventfd,
 	.irqfd = hv_irqfd,
+	.map = hv_map,
+	.unmap = hv_unmap,
+	.msi_route = hv_msi_route,
+	.gsi_irqfd = hv_gsi_irqfd,
 };
 
 static int setup_memory(struct nc_runtime *rt)
@@ -209,6 +237,8 @@ static int setup_memory(struct nc_runtime *rt)
 		r->hva = base;
 		base += r->size;
 		rt->nr_ram++;
+		rt->m.ram[rt->m.nr_ram++] = (struct nc_machine_ram){ r->gpa, r->size,
+								    r->hva };
 		ret = nc_vm_add_memory(&rt->vm, r->gpa, r->size, r->hva, rt->err,
 				       sizeof(rt->err));
 		if (ret)
@@ -308,10 +338,10 @@ static int setup(struct nc_runtime *rt)
 	ret = setup_memory(rt);
 	if (ret)
 		return ret;
-	rt->m.ram = rt->ram_base;
-	rt->m.ram_size = rt->ram_size;
+	rt->m.ram_map = rt->ram_base;
+	rt->m.ram_map_size = rt->ram_size;
 	step_done(rt, "guest RAM and window memslots");
-	ret = nc_vm_gic_create(&rt->vm, c->vcpus, rt->err, sizeof(rt->err));
+	ret = nc_vm_gic_create(&rt->vm, c->vcpus, c->nr_pci > 0, rt->err, sizeof(rt->err));
 	if (ret)
 		return ret;
 	step_done(rt, "vGICv3");

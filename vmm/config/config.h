@@ -20,6 +20,8 @@
 #include <nipcell/ion_host.h>
 
 #define NC_MAX_BLK		ION_HOST_MAX_BLK	/* [[blk]] tables */
+#define NC_MAX_PCI		4		/* [[pci]] tables */
+#define NC_PCI_ADDR_LEN		12		/* "DDDD:BB:DD.F" */
 #define NC_CONFIG_MAX_SIZE	65536		/* bytes in a cell file */
 #define NC_CONFIG_NAME_MAX	64		/* characters in [cell] name */
 #define NC_CONFIG_CMDLINE_MAX	1536		/* bytes in [boot] cmdline */
@@ -41,6 +43,11 @@ enum nc_log_level {
 	NC_LOG_QUIET,			/* errors and warnings only */
 	NC_LOG_NORMAL,			/* the start line and the exit report */
 	NC_LOG_VERBOSE,			/* and every setup step's time */
+};
+
+/* A host PCI device passed through to the cell (VFIO). */
+struct nc_pci_cfg {
+	char host[NC_PCI_ADDR_LEN + 1];	/* "0000:00:01.0", lower case */
 };
 
 enum nc_console_mode {
@@ -91,6 +98,10 @@ struct nc_config {
 	uint16_t net_mtu;
 	struct ion_budget net_budget;	/* bw_* and ops_* keys; 0: no limit */
 
+	/* [[pci]] */
+	unsigned nr_pci;
+	struct nc_pci_cfg pci[NC_MAX_PCI];
+
 	/* [input] */
 	bool input;
 
@@ -115,6 +126,7 @@ struct nc_config {
 	unsigned line_console_path, line_serial_path;
 	unsigned line_blk[NC_MAX_BLK];	/* the path = line of each disk */
 	unsigned line_net, line_net_tap;
+	unsigned line_pci[NC_MAX_PCI];	/* the host = line of each device */
 	unsigned line_control_socket;
 	unsigned line_sandbox_user, line_sandbox_group;
 };

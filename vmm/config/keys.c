@@ -4,6 +4,7 @@
  * and the field it sets (docs/cell-toml.md has one section per key). Every
  * message names the key.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -429,6 +430,64 @@ static int close_blk(struct ctx *x)
 	return nc_cfg_close_budget(x, &c->blk[n].budget);
 }
 
+/* ---- [[pci]] ---- */
+
+static int open_pci(struct ctx *x)
+{
+	if (x->c->nr_pci == NC_MAX_PCI)
+		return nc_cfg_fail(x, x->cur_pos, "too many PCI devices: at most %d [[pci]] tables",
+				   NC_MAX_PCI);
+	x->c->nr_pci++;
+	return 0;
+}
+
+/* DDDD:BB:DD.F in hex, device 0 to 0x1f, function 0 to 7. */
+static bool valid_pci_addr(const char *s)
+{
+	static const char form[] = "xxxx:xx:xx.o";
+	unsigned i;
+
+	if (strlen(s) != NC_PCI_ADDR_LEN)
+		return false;
+	for (i = 0; i < NC_PCI_ADDR_LEN; i++) {
+		if (form[i] == 'x' && !isxdigit((unsigned char)s[i]))
+			return false;
+		if (form[i] == 'o' && (s[i] < '0' || s[i] > '7'))
+			return false;
+		if (form[i] != 'x' && form[i] != 'o' && s[i] != form[i])
+			return false;
+	}
+	return strtoul(s + 8, NULL, 16) <= 0x1f;
+}
+
+static int set_pci_host(struct ctx *x, const struct nc_toml_value *v)
+{
+	struct nc_config *c = x->c;
+	unsigned i, n = c->nr_pci - 1;
+
+	c->line_pci[n] = x->key_pos.line;
+	if (want(x, v, NC_TOML_STRING))
+		return -EINVAL;
+	if (!nc_printable(v->str) || !valid_pci_addr(v->str))
+		return nc_cfg_fail(x, v->pos, "host \"%s\" is not a PCI address: write domain:bus:device.function in hex, e.g. \"0000:00:01.0\" (lspci -D lists them)",
+				   nc_shown(v->str));
+	for (i = 0; i < NC_PCI_ADDR_LEN; i++)
+		c->pci[n].host[i] = tolower((unsigned char)v->str[i]);
+	c->pci[n].host[i] = 0;
+	for (i = 0; i < n; i++)
+		if (!strcmp(c->pci[i].host, c->pci[n].host))
+			return nc_cfg_fail(x, v->pos, "host %s is already the device of the [[pci]] on line %u",
+					   c->pci[n].host, c->line_pci[i]);
+	return 0;
+}
+
+static int close_pci(struct ctx *x)
+{
+	if (!x->c->pci[x->c->nr_pci - 1].host[0])
+		return nc_cfg_fail(x, x->cur_pos, "[[pci]] needs a host = \"DDDD:BB:DD.F\"");
+	return 0;
+}
+
 /* ---- [net] ---- */
 
 static int open_net(struct ctx *x)
@@ -571,6 +630,9 @@ static const struct key blk_keys[] = {	/* path first: close_blk */
 	{ "direct", set_blk_direct },
 	NC_CFG_BUDGET_KEYS,	/* at NC_CFG_BUDGET_KEY0 */
 };
+static const struct key pci_keys[] = {
+	{ "host", set_pci_host },
+};
 static const struct key net_keys[] = {
 	{ "tap", set_net_tap },
 	{ "mac", set_net_mac },
@@ -606,6 +668,7 @@ const struct table nc_cfg_tables[] = {
 	  .close = close_serial },
 	{ "blk", true, KEYS(blk_keys), .open = open_blk, .close = close_blk },
 	{ "net", false, KEYS(net_keys), .open = open_net, .close = close_net },
+	{ "pci", true, KEYS(pci_keys), .open = open_pci, .close = close_pci },
 	{ "input", false, KEYS(input_keys) },
 	{ "control", false, KEYS(control_keys) },
 	{ "sandbox", false, KEYS(sandbox_keys) },

@@ -25,7 +25,7 @@
 #include "devices/mmio.h"
 
 #define NC_MAX_DEVS		16	/* instances in one cell */
-#define NC_DEV_MAX_REGS		2	/* MMIO ranges of one instance */
+#define NC_DEV_MAX_REGS		3	/* MMIO ranges of one instance */
 
 struct nc_config;
 struct nc_fdt;

@@ -111,7 +111,7 @@ static const struct bad bad[] = {
 
 	/* ---- tables and keys ---- */
 	{ "[cell]\n[memory]\n", "cell.toml:2:1: ",
-	  "unknown table [memory] (known tables: cell, boot, ion, console, serial, blk, net, input, control, sandbox)" },
+	  "unknown table [memory] (known tables: cell, boot, ion, console, serial, blk, net, pci, input, control, sandbox)" },
 	{ "[cell]\nname = \"x\"\n\n\n\n\nmemroy = \"512M\"\n", "cell.toml:7:1: ",
 	  "unknown key 'memroy' in [cell]" },
 	{ "[cell]\nkernel = \"Image\"\n", "cell.toml:2:1: ",
@@ -260,6 +260,24 @@ static const struct bad bad[] = {
 	  "[[blk]] needs a path" },
 	{ BOOT "[[blk]]\npath = \"d.img\"\n[[blk]]\npath = \"d.img\"\n",
 	  "cell.toml:6:1: ", "path 'd.img' is already the disk of the [[blk]] on line 4" },
+	{ BOOT "[[pci]]\nhost = \"0000:00:01\"\n", "cell.toml:4:8: ",
+	  "host \"0000:00:01\" is not a PCI address" },
+	{ BOOT "[[pci]]\nhost = \"0000:00:20.0\"\n", "cell.toml:4:8: ",
+	  "is not a PCI address" },
+	{ BOOT "[[pci]]\nhost = \"0000:00:01.8\"\n", "cell.toml:4:8: ",
+	  "is not a PCI address" },
+	{ BOOT "[[pci]]\nhost = \"0000-00:01.0\"\n", "cell.toml:4:8: ",
+	  "is not a PCI address" },
+	{ BOOT "[[pci]]\nhost = 1\n", "cell.toml:4:8: ", "host must be a string" },
+	{ BOOT "[[pci]]\n", "cell.toml:3:1: ", "[[pci]] needs a host" },
+	{ BOOT "[pci]\nhost = \"0000:00:01.0\"\n", "cell.toml:3:1: ",
+	  "pci is an array of tables: write [[pci]]" },
+	{ BOOT "[[pci]]\nhost = \"0000:00:01.0\"\n[[pci]]\nhost = \"0000:00:01.0\"\n",
+	  "cell.toml:6:8: ", "host 0000:00:01.0 is already the device of the [[pci]] on line 4" },
+	{ BOOT "[[pci]]\nhost = \"0000:00:01.0\"\n[[pci]]\nhost = \"0000:00:02.0\"\n"
+	  "[[pci]]\nhost = \"0000:00:03.0\"\n[[pci]]\nhost = \"0000:00:04.0\"\n"
+	  "[[pci]]\nhost = \"0000:00:05.0\"\n",
+	  "cell.toml:11:1: ", "too many PCI devices: at most 4 [[pci]] tables" },
 
 	/* ---- budgets ---- */
 	{ BOOT "[[blk]]\npath = \"d\"\nbw_size = \"1M\"\n", "cell.toml:5:1: ",

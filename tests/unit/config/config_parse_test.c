@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nc_config: cell files that parse, and what they parse to. */
 #include <glob.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,10 @@ static const char all_keys[] =
 	"enabled = false\n"
 	"[control]\n"
 	"socket = \"run/ctl.sock\"\n"
+	"[[pci]]\n"
+	"host = \"0000:0A:1f.7\"\n"
+	"[[pci]]\n"
+	"host = \"0000:00:01.0\"\n"
 	"# no newline at the end";
 
 START_TEST(all_keys_cell)
@@ -175,6 +180,11 @@ START_TEST(all_keys_cell)
 	ck_assert(!c.input);
 	ck_assert_str_eq(c.control_socket, "/srv/cells/p/run/ctl.sock");
 	ck_assert_uint_eq(c.line_control_socket, 34);
+	ck_assert_uint_eq(c.nr_pci, 2);
+	ck_assert_str_eq(c.pci[0].host, "0000:0a:1f.7");
+	ck_assert_str_eq(c.pci[1].host, "0000:00:01.0");
+	ck_assert_uint_eq(c.line_pci[0], 36);
+	ck_assert_uint_eq(c.line_pci[1], 38);
 	nc_config_free(&c);
 }
 END_TEST
@@ -405,8 +415,10 @@ START_TEST(doc_lists_every_key)
 	ck_assert_int_eq(parse_as(&c, "cell.toml", "[zzz]\n", err), -EINVAL);
 	known_list(err, tables, sizeof(tables));
 	for (t = strtok_r(tables, ", ", &tsave); t; t = strtok_r(NULL, ", ", &tsave)) {
+		bool array = !strcmp(t, "blk") || !strcmp(t, "pci");
+
 		snprintf(text, sizeof(text), "%s%s%s\nzzz = 1\n",
-			 strcmp(t, "blk") ? "[" : "[[", t, strcmp(t, "blk") ? "]" : "]]");
+			 array ? "[[" : "[", t, array ? "]]" : "]");
 		ck_assert_int_eq(parse_as(&c, "cell.toml", text, err), -EINVAL);
 		known_list(err, keys, sizeof(keys));
 		for (k = strtok_r(keys, ", ", &ksave); k; k = strtok_r(NULL, ", ", &ksave)) {

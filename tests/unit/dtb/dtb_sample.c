@@ -37,6 +37,9 @@ static const struct sample samples[] = {
 	  "[net]\n[input]\nenabled = true\n", 0x80000000, 1 },
 	{ "aff3", "[cell]\nmemory = \"1G\"\nvcpus = 2\n" BOOT
 	  "[ion]\nbase = 0x40000000\n", 0x100000000ULL, 0 },
+	{ "pci", "[cell]\nmemory = \"512M\"\nvcpus = 2\n" BOOT
+	  "[[blk]]\npath = \"a.img\"\n[[pci]]\nhost = \"0000:00:01.0\"\n"
+	  "[[pci]]\nhost = \"0000:00:02.0\"\n", 0, 1 },
 };
 
 static int write_one(const char *dir, const struct sample *s)

@@ -15,6 +15,8 @@
  *     uart@9000000     uart0, ns16550a (uart@9001000: uart1)
  *     reserved-memory/ion@90000000   ion: the window, no-map
  *     ion@9010000      ion: nipcell,ion, doorbells, one SPI a valve
+ *     pci@30000000     pci (with [[pci]]): pci-host-ecam-generic, msi-map
+ *                      to intc@8000000/its@8080000, INTx on SPIs 8 + slot
  */
 #ifndef NC_ARM64_FDT_H
 #define NC_ARM64_FDT_H

@@ -34,7 +34,8 @@ int nc_vm_open(struct nc_vm *vm, char *err, size_t errlen)
 	int v;
 
 	memset(vm, 0, sizeof(*vm));
-	vm->vm_fd = vm->gic_fd = -1;
+	vm->vm_fd = vm->gic_fd = vm->its_fd = -1;
+	pthread_mutex_init(&vm->lock, NULL);
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
 		return VM_ERR("/dev/kvm: %s%s", strerror(errno),
@@ -76,31 +77,64 @@ int nc_vm_open(struct nc_vm *vm, char *err, size_t errlen)
 
 void nc_vm_close(struct nc_vm *vm)
 {
+	if (vm->its_fd >= 0)
+		close(vm->its_fd);
 	if (vm->gic_fd >= 0)
 		close(vm->gic_fd);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
-	vm->gic_fd = vm->vm_fd = vm->kvm_fd = -1;
+	vm->its_fd = vm->gic_fd = vm->vm_fd = vm->kvm_fd = -1;
+}
+
+int nc_vm_map(struct nc_vm *vm, uint64_t gpa, uint64_t size, void *hva, int *slot,
+	      char *err, size_t errlen)
+{
+	struct kvm_userspace_memory_region r = {
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+	int ret = 0;
+
+	pthread_mutex_lock(&vm->lock);
+	while (r.slot < NC_VM_MAX_SLOTS && (vm->slots & (1ULL << r.slot)))
+		r.slot++;
+	if (r.slot == NC_VM_MAX_SLOTS)
+		ret = nc_errf(-ENOSPC, err, errlen, "memslot for [0x%llx-0x%llx]: all %d in use",
+			      (unsigned long long)gpa, (unsigned long long)(gpa + size - 1),
+			      NC_VM_MAX_SLOTS);
+	else if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+		ret = VM_ERR("memslot %u [0x%llx-0x%llx]: %s", r.slot,
+			     (unsigned long long)gpa,
+			     (unsigned long long)(gpa + size - 1), strerror(errno));
+	else
+		vm->slots |= 1ULL << r.slot;
+	pthread_mutex_unlock(&vm->lock);
+	if (!ret && slot)
+		*slot = r.slot;
+	return ret;
 }
 
 int nc_vm_add_memory(struct nc_vm *vm, uint64_t gpa, uint64_t size, void *hva,
 		     char *err, size_t errlen)
 {
-	struct kvm_userspace_memory_region r = {
-		.slot = vm->nr_slots,
-		.guest_phys_addr = gpa,
-		.memory_size = size,
-		.userspace_addr = (uintptr_t)hva,
-	};
+	return nc_vm_map(vm, gpa, size, hva, NULL, err, errlen);
+}
 
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
-		return VM_ERR("memslot %u [0x%llx-0x%llx]: %s", r.slot,
-			      (unsigned long long)gpa,
-			      (unsigned long long)(gpa + size - 1), strerror(errno));
-	vm->nr_slots++;
-	return 0;
+/* Size 0 deletes the slot. */
+void nc_vm_del_memory(struct nc_vm *vm, int slot)
+{
+	struct kvm_userspace_memory_region r = { .slot = slot };
+
+	if (slot < 0 || slot >= NC_VM_MAX_SLOTS)
+		return;
+	pthread_mutex_lock(&vm->lock);
+	if ((vm->slots & (1ULL << slot)) &&
+	    !ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r))
+		vm->slots &= ~(1ULL << slot);
+	pthread_mutex_unlock(&vm->lock);
 }
 
 static int gic_attr(struct nc_vm *vm, uint32_t group, uint64_t attr, void *val)
@@ -114,7 +148,35 @@ static int gic_attr(struct nc_vm *vm, uint32_t group, uint64_t attr, void *val)
 	return ioctl(vm->gic_fd, KVM_SET_DEVICE_ATTR, &a);
 }
 
-int nc_vm_gic_create(struct nc_vm *vm, unsigned nr_vcpus, char *err, size_t errlen)
+/* The vITS: created with the vGIC, initialised after it. */
+static int its_create(struct nc_vm *vm, char *err, size_t errlen)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_ITS };
+	uint64_t base = NC_GIC_ITS_BASE;
+	struct kvm_device_attr a = {
+		.group = KVM_DEV_ARM_VGIC_GRP_ADDR,
+		.attr = KVM_VGIC_ITS_ADDR_TYPE,
+		.addr = (uintptr_t)&base,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_ROUTING) <= 0)
+		return nc_errf(-EOPNOTSUPP, err, errlen,
+			       "/dev/kvm: no KVM_CAP_IRQ_ROUTING: [[pci]] needs MSI routes");
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0)
+		return VM_ERR("KVM_CREATE_DEVICE vITS: %s ([[pci]] needs the host's GICv3 ITS support in KVM)",
+			      strerror(errno));
+	vm->its_fd = dev.fd;
+	/* The VM reports it once it has an ITS: MSI routes then carry devid. */
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MSI_DEVID) <= 0)
+		return nc_errf(-EOPNOTSUPP, err, errlen,
+			       "KVM: no KVM_CAP_MSI_DEVID with the vITS");
+	if (ioctl(vm->its_fd, KVM_SET_DEVICE_ATTR, &a) < 0)
+		return VM_ERR("vITS address: %s", strerror(errno));
+	return 0;
+}
+
+int nc_vm_gic_create(struct nc_vm *vm, unsigned nr_vcpus, bool its, char *err,
+		     size_t errlen)
 {
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
 	uint64_t dist = NC_GIC_DIST_BASE, redist = NC_GIC_REDIST_BASE;
@@ -131,13 +193,22 @@ int nc_vm_gic_create(struct nc_vm *vm, unsigned nr_vcpus, char *err, size_t errl
 		return VM_ERR("vGICv3 redistributor address: %s", strerror(errno));
 	if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs) < 0)
 		return VM_ERR("vGICv3 %u interrupts: %s", nr_irqs, strerror(errno));
-	return 0;
+	return its ? its_create(vm, err, errlen) : 0;
 }
 
 int nc_vm_gic_init(struct nc_vm *vm, char *err, size_t errlen)
 {
 	if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL) < 0)
 		return VM_ERR("vGICv3 init: %s", strerror(errno));
+	if (vm->its_fd >= 0) {
+		struct kvm_device_attr a = {
+			.group = KVM_DEV_ARM_VGIC_GRP_CTRL,
+			.attr = KVM_DEV_ARM_VGIC_CTRL_INIT,
+		};
+
+		if (ioctl(vm->its_fd, KVM_SET_DEVICE_ATTR, &a) < 0)
+			return VM_ERR("vITS init: %s", strerror(errno));
+	}
 	return 0;
 }
 
@@ -169,4 +240,80 @@ int nc_vm_irqfd(struct nc_vm *vm, unsigned spi, int fd, char *err, size_t errlen
 	if (ioctl(vm->vm_fd, KVM_IRQFD, &i) < 0)
 		return VM_ERR("KVM_IRQFD for SPI %u: %s", spi, strerror(errno));
 	return 0;
+}
+
+int nc_vm_irqfd_gsi(struct nc_vm *vm, unsigned gsi, int fd, int resample_fd,
+		    bool assign, char *err, size_t errlen)
+{
+	struct kvm_irqfd i = { .fd = fd, .gsi = gsi };
+
+	if (!assign)
+		i.flags = KVM_IRQFD_FLAG_DEASSIGN;
+	else if (resample_fd >= 0) {
+		i.flags = KVM_IRQFD_FLAG_RESAMPLE;
+		i.resamplefd = resample_fd;
+	}
+	if (ioctl(vm->vm_fd, KVM_IRQFD, &i) < 0)
+		return VM_ERR("KVM_IRQFD %s GSI %u: %s", assign ? "for" : "off",
+			      gsi, strerror(errno));
+	return 0;
+}
+
+/*
+ * KVM_SET_GSI_ROUTING replaces the whole table: the SPIs' routes, then the
+ * MSIs'. Built in a static buffer under vm->lock: vCPU threads call this
+ * (MSI-X table writes) and must not need the allocator.
+ */
+static int commit_routes(struct nc_vm *vm, char *err, size_t errlen)
+{
+	static union {
+		struct kvm_irq_routing r;
+		uint8_t buf[sizeof(struct kvm_irq_routing) +
+			    (NC_NR_SPIS + NC_GSI_MSI_NR) * sizeof(struct kvm_irq_routing_entry)];
+	} table;
+	struct kvm_irq_routing *r = &table.r;
+	unsigned i, n = 0;
+
+	memset(&table, 0, sizeof(table));
+	for (i = 0; i < NC_NR_SPIS; i++, n++) {
+		r->entries[n].gsi = i;
+		r->entries[n].type = KVM_IRQ_ROUTING_IRQCHIP;
+		r->entries[n].u.irqchip.irqchip = 0;
+		r->entries[n].u.irqchip.pin = i;
+	}
+	for (i = 0; i < NC_GSI_MSI_NR; i++) {
+		if (!vm->msi[i].valid)
+			continue;
+		r->entries[n].gsi = NC_GSI_MSI_FIRST + i;
+		r->entries[n].type = KVM_IRQ_ROUTING_MSI;
+		r->entries[n].flags = KVM_MSI_VALID_DEVID;
+		r->entries[n].u.msi.address_lo = (uint32_t)vm->msi[i].addr;
+		r->entries[n].u.msi.address_hi = vm->msi[i].addr >> 32;
+		r->entries[n].u.msi.data = vm->msi[i].data;
+		r->entries[n].u.msi.devid = vm->msi[i].devid;
+		n++;
+	}
+	r->nr = n;
+	if (ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, r) < 0)
+		return VM_ERR("KVM_SET_GSI_ROUTING (%u routes): %s", n, strerror(errno));
+	return 0;
+}
+
+int nc_vm_msi_route(struct nc_vm *vm, unsigned gsi, uint64_t addr, uint32_t data,
+		    uint32_t devid, bool valid, char *err, size_t errlen)
+{
+	struct nc_vm_msi *e;
+	int ret;
+
+	if (gsi < NC_GSI_MSI_FIRST || gsi - NC_GSI_MSI_FIRST >= NC_GSI_MSI_NR)
+		return nc_errf(-EINVAL, err, errlen, "GSI %u is not an MSI route", gsi);
+	pthread_mutex_lock(&vm->lock);
+	e = &vm->msi[gsi - NC_GSI_MSI_FIRST];
+	e->addr = addr;
+	e->data = data;
+	e->devid = devid;
+	e->valid = valid;
+	ret = commit_routes(vm, err, errlen);
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
 }

@@ -6,6 +6,10 @@
  *               |  (unused)                   |
  *   0x0800_0000 +-----------------------------+ NC_GIC_DIST_BASE
  *               |  GICv3 distributor  64 KiB  |
+ *               +-----------------------------+
+ *               |  (unused)                   |
+ *   0x0808_0000 +-----------------------------+ NC_GIC_ITS_BASE
+ *               |  GICv3 ITS  128 KiB         |  only with [[pci]]
  *   0x080a_0000 +-----------------------------+ NC_GIC_REDIST_BASE
  *               |  GICv3 redistributors       |
  *               |  128 KiB per vCPU           |
@@ -16,6 +20,13 @@
  *               |  (NC_MAX_UARTS)             |  ([serial]) at +NC_UART_STRIDE
  *   0x0901_0000 +-----------------------------+ NC_DOORBELL_BASE
  *               |  ION doorbells  4 KiB       |
+ *               +-----------------------------+
+ *               |  (unused)                   |
+ *   0x1000_0000 +-----------------------------+ NC_PCI_MMIO_BASE
+ *               |  PCI memory window 512 MiB  |  only with [[pci]]: the
+ *               |  (32-bit BARs)              |  guest places BARs here
+ *   0x3000_0000 +-----------------------------+ NC_PCI_ECAM_BASE
+ *               |  PCI ECAM, bus 0  1 MiB     |
  *               +-----------------------------+
  *               |  (unused)                   |
  *   0x8000_0000 +-----------------------------+ NC_RAM_BASE
@@ -52,6 +63,11 @@
 #define NC_GIC_REDIST_STRIDE	0x00020000ULL	/* per vCPU */
 #define NC_MAX_VCPUS		8
 #define NC_GIC_REDIST_SIZE	(NC_GIC_REDIST_STRIDE * NC_MAX_VCPUS)
+#define NC_GIC_ITS_BASE		0x08080000ULL	/* the vITS, only with [[pci]] */
+#define NC_GIC_ITS_SIZE		0x00020000ULL	/* GITS_CTLR..., GITS_TRANSLATER */
+_Static_assert(NC_GIC_DIST_BASE + NC_GIC_DIST_SIZE <= NC_GIC_ITS_BASE &&
+	       NC_GIC_ITS_BASE + NC_GIC_ITS_SIZE <= NC_GIC_REDIST_BASE,
+	       "layout.h: the ITS overlaps the distributor or the redistributors");
 
 #define NC_UART_BASE		0x09000000ULL
 #define NC_UART_SIZE		0x00001000ULL
@@ -63,12 +79,24 @@
 _Static_assert(NC_UART_BASE + NC_MAX_UARTS * NC_UART_STRIDE <= NC_DOORBELL_BASE,
 	       "layout.h: the UARTs run into the doorbells");
 
+/* The PCI host bridge (devices/pci.c), only with [[pci]]. */
+#define NC_PCI_MMIO_BASE	0x10000000ULL	/* non-prefetchable, 32-bit */
+#define NC_PCI_MMIO_SIZE	0x20000000ULL
+#define NC_PCI_ECAM_BASE	0x30000000ULL
+#define NC_PCI_ECAM_SIZE	0x00100000ULL	/* bus 0: 32 devices x 8 functions x 4 KiB */
+_Static_assert(NC_DOORBELL_BASE + 0x1000 <= NC_PCI_MMIO_BASE,
+	       "layout.h: the doorbells run into the PCI window");
+_Static_assert(NC_PCI_MMIO_BASE + NC_PCI_MMIO_SIZE <= NC_PCI_ECAM_BASE,
+	       "layout.h: the PCI window runs into the ECAM");
+
 #define NC_RAM_BASE		0x80000000ULL
 #define NC_RAM_MIN		0x04000000ULL	/* 64 MiB */
 #define NC_RAM_MAX		0x400000000ULL	/* 16 GiB */
 #define NC_RAM_ALIGN		0x1000ULL	/* RAM and window: 4 KiB pages */
 #define NC_BOOT_RAM_MIN		0x02000000ULL	/* 32 MiB: RAM region 0 at least */
 #define NC_GPA_LIMIT		(1ULL << 40)	/* KVM's default 40-bit IPA space */
+_Static_assert(NC_PCI_ECAM_BASE + NC_PCI_ECAM_SIZE <= NC_RAM_BASE,
+	       "layout.h: the ECAM runs into RAM");
 
 /* Boot placement, per the kernel's Documentation/arm64/booting.rst. */
 #define NC_KERNEL_ALIGN		0x200000ULL	/* Image base: 2 MiB aligned */
@@ -82,10 +110,23 @@ _Static_assert(NC_UART_BASE + NC_MAX_UARTS * NC_UART_STRIDE <= NC_DOORBELL_BASE,
 
 /* GIC interrupt numbers, as SPI numbers (INTID - 32). */
 #define NC_SPI_UART		1		/* uart<i> raises SPI 1 + i */
+#define NC_SPI_PCI_FIRST	8		/* INTx of PCI slot i: SPI 8 + i */
+#define NC_PCI_MAX_SLOTS	4		/* NC_MAX_PCI */
 #define NC_SPI_ION_FIRST	16		/* valve i raises SPI 16 + i */
 #define NC_NR_SPIS		64
-_Static_assert(NC_SPI_UART + NC_MAX_UARTS <= NC_SPI_ION_FIRST,
-	       "layout.h: UART SPIs run into the valves'");
+_Static_assert(NC_SPI_UART + NC_MAX_UARTS <= NC_SPI_PCI_FIRST,
+	       "layout.h: UART SPIs run into the PCI slots'");
+_Static_assert(NC_SPI_PCI_FIRST + NC_PCI_MAX_SLOTS <= NC_SPI_ION_FIRST,
+	       "layout.h: PCI SPIs run into the valves'");
+
+/*
+ * KVM GSIs: GSI n < NC_NR_SPIS is SPI n (the irqchip routes every routing
+ * table carries); MSI routes of PCI slot i, vector v are GSI
+ * NC_GSI_MSI_FIRST + i * NC_PCI_MAX_VECTORS + v.
+ */
+#define NC_GSI_MSI_FIRST	NC_NR_SPIS
+#define NC_PCI_MAX_VECTORS	128		/* MSI-X vectors wired per function */
+#define NC_GSI_MSI_NR		(NC_PCI_MAX_SLOTS * NC_PCI_MAX_VECTORS)
 
 /* Arch timer PPIs, as PPI numbers (INTID - 16), as the DT binding wants. */
 #define NC_PPI_TIMER_SEC	13

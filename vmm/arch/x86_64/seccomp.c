@@ -18,6 +18,7 @@
 #include <asm/unistd.h>
 #include <linux/audit.h>
 #include <linux/kvm.h>
+#include <linux/vfio.h>
 #include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <fcntl.h>
@@ -60,15 +61,26 @@ static const uint32_t vcpu_ioctls[] = {
 	KVM_SET_VCPU_EVENTS,	/* (arm64: external abort for an undecodable MMIO access) */
 	KVM_GET_ONE_REG,	/* the guest pc in error messages */
 	/*
-	 * Passthrough (VFIO) adds here what a vCPU thread does at run time,
-	 * e.g. KVM_SET_USER_MEMORY_REGION, KVM_SET_GSI_ROUTING. Its setup
-	 * ioctls run before the filters and need no entry.
+	 * PCI passthrough, from the guest's config-space and MSI-X table
+	 * accesses (vmm/vfio/): BARs mapped and moved, vectors routed.
 	 */
+	KVM_SET_USER_MEMORY_REGION,	/* a BAR's memslots, as the guest places it */
+	KVM_SET_GSI_ROUTING,	/* an MSI-X vector's route through the ITS */
+	KVM_IRQFD,		/* ... and its eventfd */
+	VFIO_DEVICE_SET_IRQS,	/* MSI-X or INTx on/off on the device */
 };
 
 /* The main thread after setup: waits for a stop, then tears down. */
 static const uint32_t main_ioctls[] = {
 	TCSETS,			/* console: the terminal's mode restored at exit */
+	/* PCI passthrough's teardown (vmm/vfio/): the device quiet and reset. */
+	VFIO_DEVICE_SET_IRQS,	/* interrupts off */
+	VFIO_DEVICE_RESET,	/* the host gets the device back reset */
+	KVM_IRQFD,		/* irqfds deassigned */
+	KVM_SET_GSI_ROUTING,	/* routes removed */
+	KVM_SET_USER_MEMORY_REGION,	/* BAR memslots deleted */
+	VFIO_IOMMU_UNMAP_DMA,	/* guest RAM unmapped from the IOMMU */
+	VFIO_GROUP_UNSET_CONTAINER,
 };
 
 static const uint32_t main_fcntls[] = {
@@ -89,6 +101,9 @@ static const struct nc_sc_rule main_rules[] = {
 
 static const struct nc_sc_rule vcpu_rules[] = {
 	NC_SC_ARG_IN(ioctl, 1, vcpu_ioctls),
+	NC_SC(pread64),		/* passthrough: config space, trapped BAR pages */
+	NC_SC(pwrite64),	/* ... written to the VFIO device */
+	NC_SC(eventfd2),	/* passthrough: an MSI-X vector's eventfd */
 	NC_SC_RUNTIME,		/* write: console ring, doorbell eventfds, stop */
 };
 

@@ -1,0 +1,73 @@
+# Host side, before the cells: hand both NVMe controllers and one NIC to
+# vfio-pci, write their addresses into the cells, keep the other NIC in a
+# network namespace as the cell's peer, and arm the SIGKILL of cell-d.
+# Without the hardware (an arm64 runner without it) the scenario skips.
+. ./common.sh
+skip() { echo "$*" >skip; exit 77; }
+
+set -- $(pci-bind list 0x010802)
+[ $# -ge 2 ] || skip "needs two NVMe controllers (class 0x010802), found $#"
+nva=$1 nvb=$2
+set -- $(pci-bind list 0x020000)
+[ $# -ge 2 ] || skip "needs two Ethernet NICs wired to each other (ci/nested-run: nic-pair), found $#"
+nic=$1 peer=$2
+echo "$nva $nvb $nic $peer" >devices
+
+# Check refuses a device bound to another driver, and one that does not exist.
+sed "s/ffff:ff:1f.1/$nva/" cell.toml >check-bound.toml
+if out=$(nipcell-vmm check check-bound.toml 2>&1); rc=$?; [ $rc = 2 ] &&
+   echo "$out" | grep -q "$nva.*bound to $(pci-bind driver "$nva")"; then
+	echo "NCT PASS check-refuses-bound check exits 2: $(echo "$out" | head -1)"
+else
+	echo "NCT FAIL check-refuses-bound exit $rc: $(echo "$out" | head -2 | tr '\n' ' ')"
+fi
+sed "s/ffff:ff:1f.1/0000:00:1f.7/" cell.toml >check-missing.toml
+if out=$(nipcell-vmm check check-missing.toml 2>&1); rc=$?; [ $rc = 2 ] &&
+   echo "$out" | grep -q "0000:00:1f.7"; then
+	echo "NCT PASS check-refuses-missing check exits 2: $(echo "$out" | head -1)"
+else
+	echo "NCT FAIL check-refuses-missing exit $rc: $(echo "$out" | head -2 | tr '\n' ' ')"
+fi
+
+for a in $nva $nvb $nic; do
+	pci-bind vfio-addr "$a" >/dev/null || echo "NCT FAIL host-bind-vfio $a did not bind to vfio-pci"
+done
+echo "NCT PASS host-bind-vfio $nva $nvb $nic bound to vfio-pci"
+for f in cell.toml cell-b.toml cell-c.toml cell-d.toml; do
+	sed -i "s/ffff:ff:1f.1/$nva/; s/ffff:ff:1f.2/$nvb/; s/ffff:ff:1f.3/$nic/" "$f"
+done
+
+# The peer NIC: driven by the host's e1000e, in a namespace of its own.
+rm -f bg.pids
+unshare -n sleep 3600 &
+ns=$!
+echo $ns >>bg.pids
+sleep 0.2
+dev=$(ls "/sys/bus/pci/devices/$peer/net" 2>/dev/null | head -1)
+if [ -n "$dev" ] && ip link set dev "$dev" netns "$ns"; then
+	nsenter -t "$ns" -n sh -c "ip link set lo up; ip link set $dev up; ip addr add $NC_PEER_IP/24 dev $dev"
+	{ sleep 600 & echo $! >>bg.pids; wait; } |
+		nsenter -t "$ns" -n nc -l -p $NC_PORT >net-up.bin &
+	echo $! >>bg.pids
+	echo "NCT PASS host-peer-nic $dev ($peer) in its own namespace at $NC_PEER_IP"
+else
+	echo "NCT FAIL host-peer-nic no network interface for $peer (driver: $(pci-bind driver "$peer"))"
+fi
+
+# cell-d: SIGKILL nipcell-vmm once its guest has been writing for a while.
+(
+	i=0
+	while [ $i -lt 3000 ]; do
+		for p in /proc/[0-9]*; do
+			if grep -q 'cell-d.toml' "$p/cmdline" 2>/dev/null; then
+				sleep 8
+				kill -KILL "${p#/proc/}" && echo killed >sigkill.sent
+				exit 0
+			fi
+		done
+		i=$((i + 1))
+		sleep 0.2
+	done
+) &
+echo $! >>bg.pids
+exit 0

@@ -37,5 +37,6 @@ int main(void)
 	OFF("GUEST_STATE", guest_state);
 	OFF("GUEST_STATUS", guest_status);
 	OFF("VALVES", valves);
+	OFF("INIT_UPTIME_US", init_uptime_us);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -49,6 +50,9 @@ struct nc_runtime {
 	uint64_t		ram_size;
 	struct ion_host		*ion;
 	struct nc_control	ctl;
+	double			t0;		/* VMM start, ms (CLOCK_MONOTONIC) */
+	double			t_init;		/* the guest's boot stamp seen, or 0 */
+	bool			timings;	/* NC_RUN_TIMINGS: print setup steps */
 	char			err[512];
 };
 
@@ -70,6 +74,21 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/*
+ * With NC_RUN_TIMINGS=1 in the environment, each setup step that took a
+ * millisecond or more is printed with its time (until `run -v` exists).
+ * Returns ret, so that a step reads `ret = step_done(rt, "name", &t, f())`.
+ */
+static int step_done(struct nc_runtime *rt, const char *step, double *t, int ret)
+{
+	double now = now_ms();
+
+	if (rt->timings && now - *t >= 1.0)
+		pr_info("setup: %s took %.1f ms", step, now - *t);
+	*t = now;
+	return ret;
 }
 
 /* Host address of guest [gpa, gpa + len), which must lie in one RAM region. */
@@ -218,6 +237,7 @@ static int create_ion(struct nc_runtime *rt)
 static int setup(struct nc_runtime *rt)
 {
 	const struct nc_config *c = &rt->cell.cfg;
+	double t = now_ms();
 	unsigned i;
 	int ret;
 
@@ -228,26 +248,29 @@ static int setup(struct nc_runtime *rt)
 	rt->m.stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (rt->m.stop_fd < 0)
 		return nc_errf(-errno, rt->err, sizeof(rt->err), "eventfd: %s", strerror(errno));
-	ret = create_ion(rt);
+	ret = step_done(rt, "ION window and valves", &t, create_ion(rt));
 	if (ret)
 		return ret;
 	rt->m.ion = rt->ion;
-	ret = nc_vm_open(&rt->vm, rt->err, sizeof(rt->err));
+	ret = step_done(rt, "KVM VM", &t, nc_vm_open(&rt->vm, rt->err, sizeof(rt->err)));
 	if (!ret)
-		ret = setup_memory(rt);
+		ret = step_done(rt, "guest memory", &t, setup_memory(rt));
 	if (!ret)
-		ret = nc_vm_gic_create(&rt->vm, c->vcpus, rt->err, sizeof(rt->err));
+		ret = step_done(rt, "GIC", &t,
+				nc_vm_gic_create(&rt->vm, c->vcpus, rt->err, sizeof(rt->err)));
 	for (i = 0; !ret && i < c->vcpus; i++) {
 		ret = nc_vcpu_create(&rt->vcpus[i], &rt->vm, i, rt->err, sizeof(rt->err));
 		if (!ret)
 			rt->nr_vcpus++;
 	}
+	step_done(rt, "vCPUs", &t, 0);
 	if (!ret)
-		ret = nc_vm_gic_init(&rt->vm, rt->err, sizeof(rt->err));
+		ret = step_done(rt, "GIC init", &t, nc_vm_gic_init(&rt->vm, rt->err, sizeof(rt->err)));
 	if (!ret)
-		ret = setup_boot(rt);
+		ret = step_done(rt, "kernel, initramfs and DTB", &t, setup_boot(rt));
 	if (!ret)
-		ret = nc_devices_init(&rt->cell.devs, &rt->m, rt->err, sizeof(rt->err));
+		ret = step_done(rt, "devices", &t,
+				nc_devices_init(&rt->cell.devs, &rt->m, rt->err, sizeof(rt->err)));
 	return ret;
 }
 
@@ -283,6 +306,25 @@ static int start(struct nc_runtime *rt)
  * Waits for a stop: a vCPU, a device, the control socket, a signal, or the
  * ION service thread dying (the guest's I/O would hang: stop instead).
  */
+/*
+ * The guest's boot stamp (init_uptime_us): /init writes it as its first act;
+ * the first time it reads non-zero is when /init began, by the host's clock.
+ * Looked for every millisecond during the first NC_STAMP_WAIT_MS only.
+ */
+#define NC_STAMP_WAIT_MS	120000
+
+static void check_stamp(struct nc_runtime *rt)
+{
+	const struct ion_header *hdr = ion_host_window(rt->ion);
+
+	if (!rt->t_init && __atomic_load_n(&hdr->init_uptime_us, __ATOMIC_ACQUIRE))
+		rt->t_init = now_ms();
+}
+
+/*
+ * Waits for a stop: a vCPU, a device, the control socket, a signal, or the
+ * ION service thread dying (the guest's I/O would hang: stop instead).
+ */
 static void wait_for_stop(struct nc_runtime *rt, int sig_fd)
 {
 	struct pollfd pfd[3] = {
@@ -291,11 +333,16 @@ static void wait_for_stop(struct nc_runtime *rt, int sig_fd)
 		{ .fd = ion_host_fail_fd(rt->ion), .events = POLLIN },
 	};
 	struct signalfd_siginfo si;
-	int ret;
+	int ret, tmo;
 
 	for (;;) {
-		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
+		check_stamp(rt);
+		tmo = !rt->t_init && now_ms() - rt->t0 < NC_STAMP_WAIT_MS ? 1 : -1;
+		ret = poll(pfd, 3, tmo);
+		if (ret < 0 && errno != EINTR)
 			break;
+		if (ret <= 0)
+			continue;
 		if (pfd[0].revents)
 			break;
 		if (pfd[1].revents && read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
@@ -311,6 +358,20 @@ static void wait_for_stop(struct nc_runtime *rt, int sig_fd)
 			break;
 		}
 	}
+	check_stamp(rt);
+}
+
+/* The boot time: VMM start to the guest's /init, from the boot stamp. */
+static void report_boot(struct nc_runtime *rt)
+{
+	const struct ion_header *hdr = ion_host_window(rt->ion);
+	uint64_t us = __atomic_load_n(&hdr->init_uptime_us, __ATOMIC_ACQUIRE);
+
+	if (rt->t_init)
+		pr_info("boot: VMM start to the guest's /init %.1f ms (boot stamp seen in the window; guest uptime %.2f s)",
+			rt->t_init - rt->t0, us / 1e6);
+	else
+		pr_info("boot: the guest wrote no boot stamp (/init never started)");
 }
 
 static void report_stats(struct nc_runtime *rt)
@@ -381,6 +442,7 @@ int nc_run(const char *cell_path)
 	const struct ion_header *hdr;
 	sigset_t sigs;
 	double t0 = now_ms();
+	const char *tm = getenv("NC_RUN_TIMINGS");
 	int sig_fd, status;
 	uint32_t gst;
 	long rss_kib;
@@ -389,11 +451,15 @@ int nc_run(const char *cell_path)
 	/* Nothing is open yet: teardown after an early failure closes nothing. */
 	rt->m.stop_fd = -1;
 	rt->ctl.listen_fd = rt->ctl.stop_fd = -1;
+	rt->t0 = t0;
+	rt->timings = tm && strcmp(tm, "0");
 	if (nc_cell_prepare(&rt->cell, cell_path, rt->err, sizeof(rt->err))) {
 		fprintf(stderr, "nipcell-vmm: %s\n", rt->err);
 		nc_cell_free(&rt->cell);
 		return NC_EXIT_USAGE;
 	}
+	if (rt->timings && now_ms() - t0 >= 1.0)
+		pr_info("setup: reading the cell and its files took %.1f ms", now_ms() - t0);
 
 	/* SIGINT/SIGTERM become a clean stop, read from a signalfd. */
 	sigemptyset(&sigs);
@@ -433,6 +499,7 @@ int nc_run(const char *cell_path)
 	else
 		pr_info("%s after %.2f s; the guest reported no status", rt->m.stop_why,
 			(now_ms() - t0) / 1e3);
+	report_boot(rt);
 	report_stats(rt);
 	if (rss_kib >= 0)
 		pr_info("VMM resident memory outside guest RAM and the ION window: %ld KiB", rss_kib);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
- * ION window ABI, version 1.0: the one contract between a NipCell guest and
+ * ION window ABI, version 1.1: the one contract between a NipCell guest and
  * its host (nipcell-vmm). Usable unchanged from Linux kernel modules and from
  * user space: it includes only <linux/types.h> and uses no libc.
  * docs/abi.md describes every field; tests/unit/ion/test_ion_abi_doc.c
@@ -64,7 +64,7 @@
 
 #define ION_MAGIC		0x494F4E52U	/* "IONR" as a big-endian word */
 #define ION_ABI_MAJOR		1		/* incompatible layout changes */
-#define ION_ABI_MINOR		0		/* compatible additions */
+#define ION_ABI_MINOR		1		/* compatible additions */
 
 #define ION_DEFAULT_BASE	0x90000000ULL
 #define ION_DEFAULT_SIZE	0x01000000ULL	/* 16 MiB */
@@ -99,6 +99,13 @@
 #define ION_GUEST_STATUS_RC_SHIFT	16	/* bits 23..16: the scenario's exit status */
 #define ION_GUEST_STATUS_RC_MASK	0xffU
 #define ION_GUEST_STATUS_FAILS_MASK	0xffffU	/* bits 15..0: failed checks */
+
+/*
+ * ion_header.init_uptime_us (ABI 1.1), written once by the guest's /init as
+ * its first act: the guest's uptime (CLOCK_BOOTTIME) in microseconds when
+ * /init started, never 0 (0 means "not written"). The host timestamps the
+ * moment it first sees the word set: VMM start to /init, by one clock.
+ */
 
 /* ion_valve.type */
 #define ION_VALVE_NONE		0
@@ -290,6 +297,7 @@ struct ion_header {
 	__u32	doorbell_size;	/* ION_DOORBELL_SIZE */
 	__u32	guest_status;	/* guest-written: /init's status at power-off */
 	struct ion_valve valves[ION_MAX_VALVES];
+	__u64	init_uptime_us;	/* ABI 1.1, guest-written: uptime when /init started */
 };
 
 /* 1 when a producer that moved prod from old to new_idx must notify. */
@@ -356,7 +364,8 @@ ION_ASSERT_OFF(struct ion_valve, config, 96);
 ION_ASSERT_OFF(struct ion_header, doorbell_gpa, 48);
 ION_ASSERT_OFF(struct ion_header, guest_status, 60);
 ION_ASSERT_OFF(struct ion_header, valves, 64);
-ION_ASSERT_SIZE(struct ion_header, 64 + ION_MAX_VALVES * 320);
+ION_ASSERT_OFF(struct ion_header, init_uptime_us, 64 + ION_MAX_VALVES * 320);
+ION_ASSERT_SIZE(struct ion_header, 64 + ION_MAX_VALVES * 320 + 8);
 _Static_assert(ION_NET_QUEUE_RX < ION_NET_QUEUES &&
 	       ION_NET_QUEUE_TX < ION_NET_QUEUES, "ion ABI: net queue numbers");
 _Static_assert(ION_BLK_QUEUES <= ION_MAX_QUEUES && ION_NET_QUEUES <= ION_MAX_QUEUES &&

@@ -5,13 +5,14 @@
  * times chosen lines by the host's clock (CLOCK_MONOTONIC, from just before
  * the fork):
  *
- *   marktime [-s STATFILE] [-f MARKER] -- COMMAND [ARG]...
+ *   marktime [-s STATFILE]... [-f MARKER] -- COMMAND [ARG]...
  *
  * Every line that starts with "@@ " and the first line that contains MARKER
- * are followed by a line "@@T <ms> <stat> <the line>", where <stat> is the
- * first number in STATFILE read at that moment (e.g. KVM's exit count in
- * /sys/kernel/debug/kvm/exits), or -1 without one. At the end:
- * "@@T <ms> <stat> exit <status>". Exits with the command's status.
+ * are followed by a line "@@T <ms> <stats> <the line>", where <stats> is the
+ * first number in each STATFILE read at that moment, comma-separated (e.g.
+ * KVM's counters in /sys/kernel/debug/kvm/: exits,mmio_exit_kernel), -1 for
+ * one that cannot be read, or -1 without any. At the end:
+ * "@@T <ms> <stats> exit <status>". Exits with the command's status.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,8 +24,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#define MARKTIME_MAX_STATS	8
+
 static double t0;
-static const char *statfile;
+static const char *statfiles[MARKTIME_MAX_STATS];
+static int nr_stats;
 
 static double now_ms(void)
 {
@@ -34,14 +38,12 @@ static double now_ms(void)
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-static long long stat_now(void)
+static long long stat_now(const char *statfile)
 {
 	char buf[64];
 	ssize_t n;
 	int fd;
 
-	if (!statfile)
-		return -1;
 	fd = open(statfile, O_RDONLY);
 	if (fd < 0)
 		return -1;
@@ -56,8 +58,14 @@ static long long stat_now(void)
 static void mark(const char *line)
 {
 	double t = now_ms() - t0;
+	int i;
 
-	printf("@@T %.1f %lld %s", t, stat_now(), line);
+	printf("@@T %.1f ", t);
+	if (!nr_stats)
+		printf("-1");
+	for (i = 0; i < nr_stats; i++)
+		printf("%s%lld", i ? "," : "", stat_now(statfiles[i]));
+	printf(" %s", line);
 	if (!strchr(line, '\n'))
 		putchar('\n');
 	fflush(stdout);
@@ -74,7 +82,13 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "+s:f:")) != -1) {
 		switch (opt) {
-		case 's': statfile = optarg; break;
+		case 's':
+			if (nr_stats == MARKTIME_MAX_STATS) {
+				fprintf(stderr, "marktime: at most %d -s\n", MARKTIME_MAX_STATS);
+				return 2;
+			}
+			statfiles[nr_stats++] = optarg;
+			break;
 		case 'f': marker = optarg; break;
 		default:
 			fprintf(stderr, "usage: marktime [-s STATFILE] [-f MARKER] -- COMMAND [ARG]...\n");

@@ -7,13 +7,21 @@
 # tests/bench/nested-compare turns them into figures.
 . ./bench-env.sh
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-stat=/sys/kernel/debug/kvm/exits
-[ -r $stat ] || { echo "NCT FAIL bench-kvm-stats no $stat (debugfs)"; stat=; }
+# KVM's counters summed over the running VM's vCPUs (one VM at a time here).
+kd=/sys/kernel/debug/kvm
+stats="exits mmio_exit_kernel mmio_exit_user wfi_exit_stat"
+sargs=
+for s in $stats; do
+	[ -r $kd/$s ] && sargs="$sargs -s $kd/$s"
+done
+[ -r $kd/exits ] || { echo "NCT FAIL bench-kvm-stats no $kd/exits (debugfs)"; sargs=; }
 export HOME=${HOME:-/root}
 mkdir -p "$HOME"
 args="quiet panic=-1 nc.modules=0"
 echo "NCT INFO bench load $(cat /proc/loadavg), $(nproc) CPUs, kernel $(uname -r)"
 echo "NCT INFO bench lkvm $(./lkvm version 2>&1 | head -1)"
+
+is_count() { case $1 in ''|-*|*[!0-9]*) return 1 ;; esac; }
 
 # field NAME LINE: the value of NAME=... in LINE.
 field() { echo "$2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
@@ -28,21 +36,30 @@ parse() {
 	l32e=$(grep -m1 '^@@T .* @@ end qd32 ' "$out")
 	lseq=$(grep -m1 '^@@ end seq1m ' "$out")
 	rc=$(grep '^@@T .* exit ' "$out" | tail -1 | sed 's/.* exit //')
+	# The counters' deltas over the qd32 phase, named after $stats.
 	e0=$(echo "$l32s" | cut -d' ' -f3) e1=$(echo "$l32e" | cut -d' ' -f3)
-	exits=-1
-	[ -n "$e0" ] && [ -n "$e1" ] && [ "$e0" -ge 0 ] && exits=$((e1 - e0))
+	deltas= k=1
+	for s in $stats; do
+		a=$(echo "$e0" | cut -d, -f$k) b=$(echo "$e1" | cut -d, -f$k)
+		d=-1
+		is_count "$a" && is_count "$b" && d=$((b - a))
+		deltas="$deltas qd32_$s=$d"
+		k=$((k + 1))
+	done
 	echo "BENCH vmm=$1 cpus=$2 sample=$3 rc=${rc:-none} boot_ms=${boot:--1} window_ms=${win:--1}" \
 		"qd1_iops=$(field iops "$l1") qd32_iops=$(field iops "$l32e")" \
-		"qd32_ios=$(field ios "$l32e") qd32_exits=$exits seq1m_mbps=$(field mbps "$lseq")"
+		"qd32_ios=$(field ios "$l32e")$deltas seq1m_mbps=$(field mbps "$lseq")"
+	# nipcell-vmm's own counters for the disk, over the whole boot.
+	grep -m1 'nipcell-vmm: valve 0 blk' "$out" | sed "s/^nipcell-vmm: /BENCHSTAT vmm=$1 cpus=$2 sample=$3 /"
 	[ "$rc" = 0 ] || { echo "NCT FAIL bench-run-$1-$2-$3 exit ${rc:-none}; last lines:"; tail -5 "$out"; }
 }
 
 run_nc() {
-	./marktime ${stat:+-s $stat} -f "NCT PASS init-reached" -- \
+	./marktime $sargs -f "NCT PASS init-reached" -- \
 		nipcell-vmm run nc-$1cpu.toml >"$2" 2>&1
 }
 run_lkvm() {
-	./marktime ${stat:+-s $stat} -f "NCT PASS init-reached" -- \
+	./marktime $sargs -f "NCT PASS init-reached" -- \
 		./lkvm run -k Image -i initramfs.cpio.gz -c "$1" -m 256 --console serial \
 		-n mode=none --virtio-transport mmio -d disk.img,ro -p "$args" >"$2" 2>&1
 }

@@ -9,9 +9,11 @@
  * rand: BYTES-aligned random offsets over the whole device (a private
  * xorshift per thread); seq: the threads take the next BYTES of the device
  * from one shared counter, so together they read it in order (wrapping).
- * Prints "@@ start NAME" just before the threads start and "@@ end NAME
- * ios=N bytes=N secs=S iops=N mbps=N errors=N" after they stop, flushed at
- * once: the host times these lines on the console (tests/tools/marktime).
+ * Prints "@@ start NAME" just before the threads start, "@@ stop NAME" when
+ * they are told to stop, and "@@ end NAME ios=N bytes=N secs=S iops=N
+ * mbps=N errors=N" once they have, each flushed at once: the host times
+ * these lines on the console (tests/tools/marktime), and reads its counters
+ * at the two short ones (a console byte is an exit).
  * Exit status 0, or 1 on bad arguments or when any read failed.
  */
 #define _GNU_SOURCE
@@ -146,6 +148,9 @@ int main(int argc, char **argv)
 	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
 	usleep((useconds_t)(secs * 1e6));
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	/* Short, so that the host's counters stop before the long line. */
+	printf("@@ stop %s\n", name);
+	fflush(stdout);
 	for (i = 0; i < qd; i++) {
 		pthread_join(w[i].thr, NULL);
 		ios += w[i].ios;

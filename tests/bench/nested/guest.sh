@@ -4,9 +4,14 @@
 # command line names an ION window) or virtio-blk's vda. Three phases of
 # BENCH_SECS each; ioload prints the "@@" lines the host times.
 . ./bench-env.sh
-case " $(cat /proc/cmdline) " in
+cmdline=" $(cat /proc/cmdline) "
+batch=
+case $cmdline in
+*" nc.irq_batch="*) batch=${cmdline##* nc.irq_batch=}; batch="irq_batch=${batch%% *}" ;;
+esac
+case $cmdline in
 *" ion_base="*)
-	insmod /lib/nexus/nexus_ion.ko && insmod /lib/nexus/nexus_blk.ko ||
+	insmod /lib/nexus/nexus_ion.ko && insmod /lib/nexus/nexus_blk.ko $batch ||
 		{ echo "NCT FAIL bench-modules insmod failed"; exit 1; } ;;
 esac
 dev=

@@ -34,10 +34,11 @@ parse() {
 	l1=$(grep -m1 '^@@ end qd1 ' "$out")
 	l32s=$(grep -m1 '^@@T .* @@ start qd32' "$out")
 	l32e=$(grep -m1 '^@@T .* @@ end qd32 ' "$out")
+	l32x=$(grep -m1 '^@@T .* @@ stop qd32' "$out")
 	lseq=$(grep -m1 '^@@ end seq1m ' "$out")
 	rc=$(grep '^@@T .* exit ' "$out" | tail -1 | sed 's/.* exit //')
 	# The counters' deltas over the qd32 phase, named after $stats.
-	e0=$(echo "$l32s" | cut -d' ' -f3) e1=$(echo "$l32e" | cut -d' ' -f3)
+	e0=$(echo "$l32s" | cut -d' ' -f3) e1=$(echo "$l32x" | cut -d' ' -f3)
 	deltas= k=1
 	for s in $stats; do
 		a=$(echo "$e0" | cut -d, -f$k) b=$(echo "$e1" | cut -d, -f$k)
@@ -58,6 +59,10 @@ run_nc() {
 	./marktime $sargs -f "NCT PASS init-reached" -- \
 		nipcell-vmm run nc-$1cpu.toml >"$2" 2>&1
 }
+run_ncb() {
+	./marktime $sargs -f "NCT PASS init-reached" -- \
+		nipcell-vmm run nc-$1cpu-batch.toml >"$2" 2>&1
+}
 run_lkvm() {
 	./marktime $sargs -f "NCT PASS init-reached" -- \
 		./lkvm run -k Image -i initramfs.cpio.gz -c "$1" -m 256 --console serial \
@@ -69,6 +74,8 @@ while [ $i -le "$BENCH_SAMPLES" ]; do
 	for c in $BENCH_CPUS; do
 		# Alternate which VMM goes first, so that drift hits both alike.
 		if [ $((i % 2)) = 1 ]; then order="nc lkvm"; else order="lkvm nc"; fi
+		# The nipcell-vmm variant with nexus_blk's irq_batch, if asked for.
+		[ -z "$BENCH_IRQ_BATCH" ] || order="$order ncb"
 		for v in $order; do
 			out=/tmp/bench-$v-$c-$i.log
 			run_$v "$c" "$out"

@@ -277,13 +277,14 @@ static int setup(struct nc_runtime *rt)
 static int start(struct nc_runtime *rt)
 {
 	const struct nc_config *c = &rt->cell.cfg;
+	double t = now_ms();
 	unsigned i;
 	int ret;
 
 	if (nc_vcpu_signal_setup() < 0)
 		return nc_errf(-errno, rt->err, sizeof(rt->err), "sigaction: %s",
 			       strerror(errno));
-	ret = ion_host_start(rt->ion);
+	ret = step_done(rt, "ION service thread", &t, ion_host_start(rt->ion));
 	if (ret)
 		return nc_errf(ret, rt->err, sizeof(rt->err), "ion service thread: %s",
 			       strerror(-ret));
@@ -292,6 +293,7 @@ static int start(struct nc_runtime *rt)
 				       rt->err, sizeof(rt->err));
 		if (ret)
 			return ret < 0 ? ret : -EIO;
+		step_done(rt, "control socket", &t, 0);
 	}
 	for (i = 0; i < rt->nr_vcpus; i++) {
 		ret = nc_vcpu_start(&rt->vcpus[i], &rt->m);
@@ -299,6 +301,7 @@ static int start(struct nc_runtime *rt)
 			return nc_errf(ret, rt->err, sizeof(rt->err), "vcpu %u thread: %s", i,
 				       strerror(-ret));
 	}
+	step_done(rt, "vCPU threads", &t, 0);
 	return 0;
 }
 

@@ -52,15 +52,17 @@ parse() {
 		"qd32_ios=$(field ios "$l32e")$deltas seq1m_mbps=$(field mbps "$lseq")"
 	# nipcell-vmm's own counters for the disk, over the whole boot.
 	grep -m1 'nipcell-vmm: valve 0 blk' "$out" | sed "s/^nipcell-vmm: /BENCHSTAT vmm=$1 cpus=$2 sample=$3 /"
+	# and its setup steps of a millisecond or more (NC_RUN_TIMINGS).
+	grep 'nipcell-vmm: setup: ' "$out" | sed "s/^nipcell-vmm: setup: /BENCHSETUP vmm=$1 cpus=$2 sample=$3 /"
 	[ "$rc" = 0 ] || { echo "NCT FAIL bench-run-$1-$2-$3 exit ${rc:-none}; last lines:"; tail -5 "$out"; }
 }
 
 run_nc() {
-	./marktime $sargs -f "NCT PASS init-reached" -- \
+	NC_RUN_TIMINGS=1 ./marktime $sargs -f "NCT PASS init-reached" -- \
 		nipcell-vmm run nc-$1cpu.toml >"$2" 2>&1
 }
 run_ncb() {
-	./marktime $sargs -f "NCT PASS init-reached" -- \
+	NC_RUN_TIMINGS=1 ./marktime $sargs -f "NCT PASS init-reached" -- \
 		nipcell-vmm run nc-$1cpu-batch.toml >"$2" 2>&1
 }
 run_lkvm() {

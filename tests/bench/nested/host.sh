@@ -30,6 +30,7 @@ field() { echo "$2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 parse() {
 	local out=$4 boot win l1 l32s l32e lseq rc
 	boot=$(grep -m1 '^@@T .*NCT PASS init-reached' "$out" | cut -d' ' -f2)
+	up=$(sed -n 's/^NCT PASS init-reached uptime=\([0-9.]*\).*/\1/p' "$out" | head -1)
 	win=$(sed -n 's/.*boot: VMM start to the guest.s \/init \([0-9.]*\) ms.*/\1/p' "$out" | head -1)
 	l1=$(grep -m1 '^@@ end qd1 ' "$out")
 	l32s=$(grep -m1 '^@@T .* @@ start qd32' "$out")
@@ -48,6 +49,7 @@ parse() {
 		k=$((k + 1))
 	done
 	echo "BENCH vmm=$1 cpus=$2 sample=$3 rc=${rc:-none} boot_ms=${boot:--1} window_ms=${win:--1}" \
+		"init_uptime_s=${up:--1}" \
 		"qd1_iops=$(field iops "$l1") qd32_iops=$(field iops "$l32e")" \
 		"qd32_ios=$(field ios "$l32e")$deltas seq1m_mbps=$(field mbps "$lseq")"
 	# nipcell-vmm's own counters for the disk, over the whole boot.

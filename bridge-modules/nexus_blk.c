@@ -31,6 +31,10 @@
 #define NXBLK_PART_MINORS	16
 #define NXBLK_MAX_BYTES		(U32_MAX & ~(SZ_4K - 1))	/* ion_sqe.len */
 
+static unsigned int irq_batch;
+module_param(irq_batch, uint, 0644);
+MODULE_PARM_DESC(irq_batch, "Interrupt once this percentage (1-100) of the requests in flight has completed (default 0: at every completion)");
+
 static bool part_scan;
 module_param(part_scan, bool, 0444);
 MODULE_PARM_DESC(part_scan, "Scan the disks for partitions (default 0: whole disks, no I/O at load)");
@@ -236,6 +240,18 @@ static bool nxblk_fail_all(struct nxblk *nb)
 	return done;
 }
 
+/*
+ * Under nb->lock: how many completions the next interrupt waits for. With
+ * irq_batch, that share of what is in flight (all of which will complete,
+ * so the interrupt always comes); else 1.
+ */
+static u32 nxblk_batch(struct nxblk *nb)
+{
+	u32 pct = min(READ_ONCE(irq_batch), 100U);
+
+	return max(nexus_ion_queue_outstanding(nb->q) * pct / 100, 1U);
+}
+
 /* The valve's notify callback: hard-IRQ context, or the caller's. */
 static void nxblk_notify(void *data)
 {
@@ -249,7 +265,7 @@ static void nxblk_notify(void *data)
 		nexus_ion_cq_disable(nb->q);
 		while (nexus_ion_cq_pop(nb->q, &cqe))
 			done |= nxblk_take_cqe(nb, &cqe);
-	} while (!nexus_ion_cq_enable(nb->q));
+	} while (!nexus_ion_cq_enable_batch(nb->q, nxblk_batch(nb)));
 	if (unlikely(nexus_ion_valve_broken(nb->valve)))
 		done |= nxblk_fail_all(nb);
 	/* In case the queue is stopped waiting for ring space. */

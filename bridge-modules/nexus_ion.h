@@ -87,5 +87,11 @@ bool nexus_ion_cq_pop(struct nexus_ion_queue *q, void *entry);
 bool nexus_ion_cq_pending(struct nexus_ion_queue *q);
 void nexus_ion_cq_disable(struct nexus_ion_queue *q);
 bool nexus_ion_cq_enable(struct nexus_ion_queue *q);
+/*
+ * As nexus_ion_cq_enable(), but the next interrupt comes only once batch
+ * completions (at least 1; at most what is outstanding, or it may never
+ * come) wait in the CQ. True when fewer than batch are pending.
+ */
+bool nexus_ion_cq_enable_batch(struct nexus_ion_queue *q, u32 batch);
 
 #endif /* _NEXUS_ION_H */

@@ -201,3 +201,15 @@ bool nexus_ion_cq_enable(struct nexus_ion_queue *q)
 	return !nexus_ion_cq_pending(q);
 }
 EXPORT_SYMBOL_GPL(nexus_ion_cq_enable);
+
+bool nexus_ion_cq_enable_batch(struct nexus_ion_queue *q, u32 batch)
+{
+	if (!q->event_idx || batch <= 1)
+		return nexus_ion_cq_enable(q);
+	/* The host interrupts once prod moves past cons + batch - 1. */
+	WRITE_ONCE(q->cq->event, q->cq_cons + batch - 1);
+	/* event is visible before prod is checked once more. */
+	smp_mb();
+	return q->broken || (u32)(READ_ONCE(q->cq->prod) - q->cq_cons) < batch;
+}
+EXPORT_SYMBOL_GPL(nexus_ion_cq_enable_batch);

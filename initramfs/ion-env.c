@@ -56,5 +56,6 @@ int main(void)
 	printf("ION_OP_BLK_READ=0x%x\n", ION_OP_BLK_READ);
 	printf("ION_OP_BLK_WRITE=0x%x\n", ION_OP_BLK_WRITE);
 	printf("ION_OP_BLK_WRITE_ZEROES=0x%x\n", ION_OP_BLK_WRITE_ZEROES);
+	OFF("INIT_UPTIME_US", init_uptime_us);
 	return 0;
 }

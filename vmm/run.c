@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -63,6 +64,8 @@ struct nc_runtime {
 	double			step_ms;	/* when the current setup step began */
 	int			smaps_fd;	/* the footprint, opened before the sandbox */
 	int			report_fd;	/* --report FILE, opened before it too */
+	double			t0;		/* VMM start, ms (CLOCK_MONOTONIC) */
+	double			t_init;		/* the guest's boot stamp seen, or 0 */
 	char			err[512];
 };
 
@@ -443,6 +446,25 @@ static int start(struct nc_runtime *rt)
  * Waits for a stop: a vCPU, a device, the control socket, a signal, or the
  * ION service thread dying (the guest's I/O would hang: stop instead).
  */
+/*
+ * The guest's boot stamp (init_uptime_us): /init writes it as its first act;
+ * the first time it reads non-zero is when /init began, by the host's clock.
+ * Looked for every millisecond during the first NC_STAMP_WAIT_MS only.
+ */
+#define NC_STAMP_WAIT_MS	120000
+
+static void check_stamp(struct nc_runtime *rt)
+{
+	const struct ion_header *hdr = ion_host_window(rt->ion);
+
+	if (!rt->t_init && __atomic_load_n(&hdr->init_uptime_us, __ATOMIC_ACQUIRE))
+		rt->t_init = now_ms();
+}
+
+/*
+ * Waits for a stop: a vCPU, a device, the control socket, a signal, or the
+ * ION service thread dying (the guest's I/O would hang: stop instead).
+ */
 static void wait_for_stop(struct nc_runtime *rt, int sig_fd)
 {
 	struct pollfd pfd[3] = {
@@ -451,11 +473,16 @@ static void wait_for_stop(struct nc_runtime *rt, int sig_fd)
 		{ .fd = ion_host_fail_fd(rt->ion), .events = POLLIN },
 	};
 	struct signalfd_siginfo si;
-	int ret;
+	int ret, tmo;
 
 	for (;;) {
-		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
+		check_stamp(rt);
+		tmo = !rt->t_init && now_ms() - rt->t0 < NC_STAMP_WAIT_MS ? 1 : -1;
+		ret = poll(pfd, 3, tmo);
+		if (ret < 0 && errno != EINTR)
 			break;
+		if (ret <= 0)
+			continue;
 		if (pfd[0].revents)
 			break;
 		if (pfd[1].revents && read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
@@ -471,6 +498,20 @@ static void wait_for_stop(struct nc_runtime *rt, int sig_fd)
 			break;
 		}
 	}
+	check_stamp(rt);
+}
+
+/* The boot time: VMM start to the guest's /init, from the boot stamp. */
+static void report_boot(struct nc_runtime *rt)
+{
+	const struct ion_header *hdr = ion_host_window(rt->ion);
+	uint64_t us = __atomic_load_n(&hdr->init_uptime_us, __ATOMIC_ACQUIRE);
+
+	if (rt->t_init)
+		pr_info("boot: VMM start to the guest's /init %.1f ms (boot stamp seen in the window; guest uptime %.2f s)",
+			rt->t_init - rt->t0, us / 1e6);
+	else
+		pr_info("boot: the guest wrote no boot stamp (/init never started)");
 }
 
 static void report_stats(struct nc_runtime *rt)
@@ -585,6 +626,7 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 	rt->m.stop_fd = -1;
 	rt->m.smaps_fd = rt->smaps_fd = rt->report_fd = -1;
 	rt->ctl.listen_fd = rt->ctl.stop_fd = -1;
+	rt->t0 = t0;
 	if (nc_cell_prepare(&rt->cell, cell_path, rt->err, sizeof(rt->err))) {
 		fprintf(stderr, "nipcell-vmm: %s\n", rt->err);
 		nc_cell_free(&rt->cell);
@@ -661,6 +703,7 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 	/* An exit status other than 0 says why even with -q. */
 	if (status != NC_EXIT_OK && run_log < NC_LOG_NORMAL)
 		pr_warn("%s", rt->m.stop_why);
+	report_boot(rt);
 	report_stats(rt);
 	if (rss_kib >= 0)
 		pr_info("VMM resident memory outside guest RAM and the ION window: %ld KiB", rss_kib);

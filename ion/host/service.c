@@ -19,6 +19,14 @@
 
 #define ION_URING_SQ		256
 /*
+ * COOP_TASKRUN: completions' task work runs when the service thread enters
+ * the kernel (it does so every pass) instead of interrupting it with an
+ * IPI. SINGLE_ISSUER/DEFER_TASKRUN would go further, but they tie the ring
+ * to one task, and this ring outlives its thread (ion_host_stop(),
+ * ion_host_reset() and ion_host_poll() serve it from the caller's).
+ */
+#define ION_URING_COOP		IORING_SETUP_COOP_TASKRUN
+/*
  * A stop is bounded: backend I/O still in flight this long after the stop
  * began is cancelled (IORING_OP_ASYNC_CANCEL), and the host waits no longer
  * than ION_STOP_LIMIT_MS for it before it syncs the disks and returns.
@@ -111,10 +119,15 @@ int ion_ring_setup(struct ion_host *h, char *err, size_t errlen)
 		need += h->valves[i]->desc.nr_queues *
 			(h->valves[i]->desc.queues[0].entries + 2);
 	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_R_DISABLED | IORING_SETUP_CQSIZE;
+	p.flags = IORING_SETUP_R_DISABLED | IORING_SETUP_CQSIZE | ION_URING_COOP;
 	/* CQSIZE must not be below the SQ size (EINVAL on Linux 6.1). */
 	p.cq_entries = pow2_up(2 * need < ION_URING_SQ ? ION_URING_SQ : 2 * need);
 	rc = io_uring_queue_init_params(ION_URING_SQ, &h->ring, &p);
+	if (rc == -EINVAL && (p.flags & ION_URING_COOP)) {
+		/* Before Linux 5.19: without it. */
+		p.flags &= ~ION_URING_COOP;
+		rc = io_uring_queue_init_params(ION_URING_SQ, &h->ring, &p);
+	}
 	if (rc < 0)
 		return nc_errf(rc, err, errlen, "io_uring setup: %s", strerror(-rc));
 	h->ring_ok = true;

@@ -31,7 +31,7 @@ static struct field fields[] = {
 	F(ion_header, guest_state), F(ion_header, doorbell_gpa),
 	F(ion_header, doorbell_size), F(ion_header, guest_status),
 	F(ion_header, valves), F(ion_header, host_request),
-	F(ion_header, reserved),
+	F(ion_header, reserved), F(ion_header, init_uptime_us),
 	F(ion_valve, type), F(ion_valve, id), F(ion_valve, nr_queues),
 	F(ion_valve, irq), F(ion_valve, status), F(ion_valve, error),
 	F(ion_valve, data_off), F(ion_valve, data_size), F(ion_valve, queues),

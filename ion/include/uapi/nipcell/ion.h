@@ -64,7 +64,7 @@
 
 #define ION_MAGIC		0x494F4E52U	/* "IONR" as a big-endian word */
 #define ION_ABI_MAJOR		1		/* incompatible layout changes */
-#define ION_ABI_MINOR		1		/* compatible additions (1: host_request) */
+#define ION_ABI_MINOR		1		/* compatible additions (1: host_request, init_uptime_us) */
 
 #define ION_DEFAULT_BASE	0x90000000ULL
 #define ION_DEFAULT_SIZE	0x01000000ULL	/* 16 MiB */
@@ -109,6 +109,13 @@
  */
 #define ION_HOST_REQ_NONE	0
 #define ION_HOST_REQ_POWEROFF	1		/* power off in an orderly way */
+
+/*
+ * ion_header.init_uptime_us (ABI 1.1), written once by the guest's /init as
+ * its first act: the guest's uptime (CLOCK_BOOTTIME) in microseconds when
+ * /init started, never 0 (0 means "not written"). The host timestamps the
+ * moment it first sees the word set: VMM start to /init, by one clock.
+ */
 
 /* ion_valve.type */
 #define ION_VALVE_NONE		0
@@ -303,6 +310,7 @@ struct ion_header {
 	/* ABI 1.1: in what 1.0 left zero at the end of the header page. */
 	__u32	host_request;	/* host-written ION_HOST_REQ_* */
 	__u32	reserved;	/* 0 */
+	__u64	init_uptime_us;	/* ABI 1.1, guest-written: uptime when /init started */
 };
 
 /* 1 when a producer that moved prod from old to new_idx must notify. */
@@ -370,7 +378,8 @@ ION_ASSERT_OFF(struct ion_header, doorbell_gpa, 48);
 ION_ASSERT_OFF(struct ion_header, guest_status, 60);
 ION_ASSERT_OFF(struct ion_header, valves, 64);
 ION_ASSERT_OFF(struct ion_header, host_request, 64 + ION_MAX_VALVES * 320);
-ION_ASSERT_SIZE(struct ion_header, 72 + ION_MAX_VALVES * 320);
+ION_ASSERT_OFF(struct ion_header, init_uptime_us, 72 + ION_MAX_VALVES * 320);
+ION_ASSERT_SIZE(struct ion_header, 80 + ION_MAX_VALVES * 320);
 _Static_assert(ION_NET_QUEUE_RX < ION_NET_QUEUES &&
 	       ION_NET_QUEUE_TX < ION_NET_QUEUES, "ion ABI: net queue numbers");
 _Static_assert(ION_BLK_QUEUES <= ION_MAX_QUEUES && ION_NET_QUEUES <= ION_MAX_QUEUES &&

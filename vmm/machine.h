@@ -63,6 +63,7 @@ struct nc_machine {
 	char			stop_why[256];
 	int			stop_fd;	/* eventfd: main waits on it */
 	volatile bool		stopping;	/* read by vCPU loops */
+	unsigned		restarts;	/* atomic: guests restarted ([cell] restart) */
 };
 
 /* Records the first stop reason and wakes the main thread. Thread-safe. */

@@ -171,6 +171,7 @@ int nc_config_parse(struct nc_config *c, const char *file, const char *text,
 	}
 	c->vcpus = 1;
 	c->memory = 256ULL << 20;
+	c->restart_limit = NC_RESTART_LIMIT_DEFAULT;
 	c->ion_base = ION_DEFAULT_BASE;
 	c->ion_size = ION_DEFAULT_SIZE;
 	c->console_mode = NC_CONSOLE_STDIO;
@@ -207,5 +208,7 @@ void nc_config_free(struct nc_config *c)
 		free(c->blk[i].path);
 	free(c->net_tap);
 	free(c->control_socket);
+	for (i = 0; i < NC_MAX_EXPORT; i++)
+		free(c->export_device[i]);
 	memset(c, 0, sizeof(*c));
 }

@@ -9,7 +9,7 @@
 #include "config.h"
 #include "toml.h"
 
-#define NC_CFG_MAX_KEYS		4	/* per table */
+#define NC_CFG_MAX_KEYS		6	/* per table */
 #define NC_CFG_MAX_TABLES	16
 
 struct ctx;

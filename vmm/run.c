@@ -30,6 +30,7 @@
 #include "footprint.h"
 #include "machine.h"
 #include "run.h"
+#include "ublk.h"
 #include "util/errf.h"
 
 struct nc_ram_map {
@@ -49,6 +50,10 @@ struct nc_runtime {
 	uint64_t		ram_size;
 	struct ion_host		*ion;
 	struct nc_control	ctl;
+	struct nc_ublk		ublk[NC_MAX_EXPORT];	/* one per [[export]] */
+	unsigned		nr_ublk;
+	double			restart_ms;	/* the last restart took */
+	size_t			bootargs_len;	/* before nc.restarts= */
 	char			err[512];
 };
 
@@ -116,6 +121,23 @@ static const struct nc_machine_ops kvm_machine_ops = {
 	.irqfd = hv_irqfd,
 };
 
+/* The RAM regions and the ION window as memslots of the current VM. */
+static int add_memslots(struct nc_runtime *rt)
+{
+	unsigned i;
+	int ret;
+
+	for (i = 0; i < rt->nr_ram; i++) {
+		ret = nc_vm_add_memory(&rt->vm, rt->ram[i].gpa, rt->ram[i].size,
+				       rt->ram[i].hva, rt->err, sizeof(rt->err));
+		if (ret)
+			return ret;
+	}
+	/* The ION window: its own memslot, backed by the valves' memfd. */
+	return nc_vm_add_memory(&rt->vm, rt->cell.cfg.ion_base, ion_host_window_size(rt->ion),
+				ion_host_window(rt->ion), rt->err, sizeof(rt->err));
+}
+
 static int setup_memory(struct nc_runtime *rt)
 {
 	struct nc_cell *cell = &rt->cell;
@@ -124,10 +146,13 @@ static int setup_memory(struct nc_runtime *rt)
 
 	/*
 	 * One host mapping for all guest RAM, carved into the memslots: easier
-	 * to account for (the kernel would merge separate ones anyway).
+	 * to account for (the kernel would merge separate ones anyway). A
+	 * restarted guest gets the same mapping, zeroed, in a new VM.
 	 */
 	int ret;
 
+	if (rt->ram_base)
+		return add_memslots(rt);
 	base = mmap(NULL, cell->cfg.memory, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
@@ -149,14 +174,9 @@ static int setup_memory(struct nc_runtime *rt)
 		r->hva = base;
 		base += r->size;
 		rt->nr_ram++;
-		ret = nc_vm_add_memory(&rt->vm, r->gpa, r->size, r->hva, rt->err,
-				       sizeof(rt->err));
-		if (ret)
-			return ret;
 	}
-	/* The ION window: its own memslot, backed by the valves' memfd. */
-	return nc_vm_add_memory(&rt->vm, cell->cfg.ion_base, ion_host_window_size(rt->ion),
-				ion_host_window(rt->ion), rt->err, sizeof(rt->err));
+	ret = add_memslots(rt);
+	return ret;
 }
 
 static int load_file(struct nc_runtime *rt, const char *path, uint64_t gpa, uint64_t size)
@@ -187,7 +207,9 @@ static int setup_boot(struct nc_runtime *rt)
 			       (unsigned long long)cell->kernel_gpa,
 			       (unsigned long long)cell->img.image_size);
 	memcpy(dst, cell->kernel, cell->kernel_file_size);
-	nc_cell_drop_kernel(cell);	/* read once, by nc_cell_prepare() */
+	/* Read once, by nc_cell_prepare(); a cell that restarts keeps it. */
+	if (cell->cfg.restart == NC_RESTART_NO)
+		nc_cell_drop_kernel(cell);
 	if (cell->initrd_gpa) {
 		ret = load_file(rt, cell->cfg.initramfs, cell->initrd_gpa, cell->initrd_size);
 		if (ret)
@@ -215,23 +237,62 @@ static int create_ion(struct nc_runtime *rt)
 	return ion_host_create(&rt->ion, &spec, rt->err, sizeof(rt->err));
 }
 
-static int setup(struct nc_runtime *rt)
+/* A ublk device per export valve, attached before the service thread runs. */
+static int setup_exports(struct nc_runtime *rt)
+{
+	int ret, v;
+
+	for (unsigned i = 0; i < rt->cell.cfg.nr_export; i++) {
+		v = ion_host_export_valve(rt->ion, i);
+		if (v < 0)
+			return nc_errf(v, rt->err, sizeof(rt->err), "export %u: no valve", i);
+		ret = nc_ublk_add(&rt->ublk[i], rt->ion, i, v, rt->err, sizeof(rt->err));
+		rt->nr_ublk++;	/* partly made: stop and remove it too */
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int start_exports(struct nc_runtime *rt)
+{
+	int ret;
+
+	for (unsigned i = 0; i < rt->nr_ublk; i++) {
+		ret = nc_ublk_start(&rt->ublk[i], rt->err, sizeof(rt->err));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Host requests fail with EIO from now on, then the devices stop: before
+ * the service thread does (it answers them meanwhile).
+ */
+static void stop_exports(struct nc_runtime *rt)
+{
+	if (!rt->nr_ublk)
+		return;
+	ion_host_export_shutdown(rt->ion);
+	for (unsigned i = 0; i < rt->nr_ublk; i++)
+		nc_ublk_stop(&rt->ublk[i]);
+}
+
+static void remove_exports(struct nc_runtime *rt)
+{
+	for (unsigned i = 0; i < rt->nr_ublk; i++)
+		nc_ublk_remove(&rt->ublk[i]);
+	rt->nr_ublk = 0;
+}
+
+/* The VM: memslots, vGIC, vCPUs, the boot images, the devices. */
+static int setup_vm(struct nc_runtime *rt)
 {
 	const struct nc_config *c = &rt->cell.cfg;
 	unsigned i;
 	int ret;
 
-	rt->m.ops = &kvm_machine_ops;
-	rt->m.hv = &rt->vm;
-	rt->m.cfg = c;
-	pthread_mutex_init(&rt->m.lock, NULL);
-	rt->m.stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (rt->m.stop_fd < 0)
-		return nc_errf(-errno, rt->err, sizeof(rt->err), "eventfd: %s", strerror(errno));
-	ret = create_ion(rt);
-	if (ret)
-		return ret;
-	rt->m.ion = rt->ion;
 	ret = nc_vm_open(&rt->vm, rt->err, sizeof(rt->err));
 	if (!ret)
 		ret = setup_memory(rt);
@@ -251,6 +312,26 @@ static int setup(struct nc_runtime *rt)
 	return ret;
 }
 
+static int setup(struct nc_runtime *rt)
+{
+	const struct nc_config *c = &rt->cell.cfg;
+	int ret;
+
+	rt->m.ops = &kvm_machine_ops;
+	rt->m.hv = &rt->vm;
+	rt->m.cfg = c;
+	pthread_mutex_init(&rt->m.lock, NULL);
+	rt->m.stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (rt->m.stop_fd < 0)
+		return nc_errf(-errno, rt->err, sizeof(rt->err), "eventfd: %s", strerror(errno));
+	ret = create_ion(rt);
+	if (ret)
+		return ret;
+	rt->m.ion = rt->ion;
+	ret = setup_exports(rt);
+	return ret ? ret : setup_vm(rt);
+}
+
 static int start(struct nc_runtime *rt)
 {
 	const struct nc_config *c = &rt->cell.cfg;
@@ -264,6 +345,9 @@ static int start(struct nc_runtime *rt)
 	if (ret)
 		return nc_errf(ret, rt->err, sizeof(rt->err), "ion service thread: %s",
 			       strerror(-ret));
+	ret = start_exports(rt);
+	if (ret)
+		return ret;
 	if (c->control_socket) {
 		ret = nc_control_start(&rt->ctl, c->control_socket, &rt->m, rt->ion,
 				       rt->err, sizeof(rt->err));
@@ -313,6 +397,121 @@ static void wait_for_stop(struct nc_runtime *rt, int sig_fd)
 	}
 }
 
+/* ---- [cell] restart: a new guest in the same process ---- */
+
+/* Whether the cell restarts from this stop ([cell] restart, restart_limit). */
+static bool restart_wanted(struct nc_runtime *rt)
+{
+	const struct nc_config *c = &rt->cell.cfg;
+
+	if (c->restart != NC_RESTART_ON_FAILURE ||
+	    (rt->m.stop != NC_STOP_RESET && rt->m.stop != NC_STOP_CRASH))
+		return false;
+	if (rt->m.restarts >= c->restart_limit) {
+		pr_info("%s: restart_limit %u reached, not restarting", rt->m.stop_why,
+			c->restart_limit);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The old guest goes: its vCPUs stop, its devices exit, its VM closes. The
+ * ION host (window, disks, tap, export devices, statistics), guest RAM,
+ * the control socket and the console stay.
+ */
+static void stop_guest(struct nc_runtime *rt)
+{
+	unsigned i;
+
+	rt->m.stopping = true;
+	for (i = 0; i < rt->nr_vcpus; i++)
+		nc_vcpu_kick(&rt->vcpus[i]);
+	for (i = 0; i < rt->nr_vcpus; i++)
+		nc_vcpu_join(&rt->vcpus[i]);
+	nc_devices_exit(&rt->cell.devs, &rt->m);
+	for (i = 0; i < rt->nr_vcpus; i++)
+		nc_vcpu_destroy(&rt->vcpus[i]);
+	rt->nr_vcpus = 0;
+	nc_vm_close(&rt->vm);
+}
+
+/* The new guest's command line says it is one: nc.restarts=N. */
+static void restart_bootargs(struct nc_runtime *rt, unsigned n)
+{
+	char *b = rt->cell.bootargs;
+
+	if (!rt->bootargs_len)
+		rt->bootargs_len = strlen(b);
+	snprintf(b + rt->bootargs_len, sizeof(rt->cell.bootargs) - rt->bootargs_len,
+		 " nc.restarts=%u", n);
+}
+
+/*
+ * A new VM rather than the old one reset in place: every vCPU, memslot,
+ * the vGIC (its pending and active interrupts, its redistributors) and
+ * every device start from KVM's and our own initial state, exactly as at
+ * the first boot, with no state of the crashed guest to forget to clear.
+ * It costs a few milliseconds; the guest's boot costs seconds.
+ */
+static int restart_guest(struct nc_runtime *rt)
+{
+	double t0 = now_ms();
+	char why[sizeof(rt->m.stop_why)];
+	uint64_t cnt;
+	unsigned i, n;
+	int ret;
+
+	memcpy(why, rt->m.stop_why, sizeof(why));
+	stop_guest(rt);
+	/* Held export requests stay with the host, for the next guest. */
+	ret = ion_host_reset(rt->ion);
+	if (ret)
+		return nc_errf(ret, rt->err, sizeof(rt->err), "restart: resetting the ION window: %s",
+			       strerror(-ret));
+	if (read(rt->m.stop_fd, &cnt, sizeof(cnt)) != sizeof(cnt))
+		return nc_errf(-errno, rt->err, sizeof(rt->err), "restart: stop eventfd: %s",
+			       strerror(errno));
+	pthread_mutex_lock(&rt->m.lock);
+	rt->m.stop = NC_STOP_NONE;
+	rt->m.stop_why[0] = '\0';
+	pthread_mutex_unlock(&rt->m.lock);
+	memset(&rt->m.mmio, 0, sizeof(rt->m.mmio));
+	/* Zero pages: nothing of the old guest's memory reaches the new one. */
+	if (madvise(rt->ram_base, rt->ram_size, MADV_DONTNEED) < 0)
+		return nc_errf(-errno, rt->err, sizeof(rt->err), "restart: clearing guest RAM: %s",
+			       strerror(errno));
+	n = __atomic_add_fetch(&rt->m.restarts, 1, __ATOMIC_RELAXED);
+	restart_bootargs(rt, n);
+	rt->m.stopping = false;
+	ret = setup_vm(rt);
+	for (i = 0; !ret && i < rt->nr_vcpus; i++) {
+		ret = nc_vcpu_start(&rt->vcpus[i], &rt->m);
+		if (ret)
+			nc_errf(ret, rt->err, sizeof(rt->err), "vcpu %u thread: %s", i,
+				strerror(-ret));
+	}
+	if (ret)
+		return ret;
+	rt->restart_ms = now_ms() - t0;
+	pr_info("%s: restart %u of %u, a new guest started in %.1f ms", why, n,
+		rt->cell.cfg.restart_limit, rt->restart_ms);
+	return 0;
+}
+
+/* Waits for a stop; restarts the guest while the cell says so. */
+static void run_cell(struct nc_runtime *rt, int sig_fd)
+{
+	wait_for_stop(rt, sig_fd);
+	while (restart_wanted(rt)) {
+		if (restart_guest(rt)) {
+			nc_machine_stop(&rt->m, NC_STOP_ERROR, "%s", rt->err);
+			break;
+		}
+		wait_for_stop(rt, sig_fd);
+	}
+}
+
 static void report_stats(struct nc_runtime *rt)
 {
 	char line[256];
@@ -350,6 +549,7 @@ static void teardown(struct nc_runtime *rt)
 		nc_vcpu_join(&rt->vcpus[i]);
 	nc_devices_exit(&rt->cell.devs, &rt->m);
 	nc_control_stop(&rt->ctl);
+	stop_exports(rt);
 	if (rt->ion) {
 		int ret = ion_host_stop(rt->ion);
 
@@ -369,6 +569,7 @@ static void destroy(struct nc_runtime *rt)
 		munmap(rt->ram_base, rt->ram_size);
 	if (rt->ion)
 		ion_host_destroy(rt->ion);
+	remove_exports(rt);
 	if (rt->m.stop_fd >= 0)
 		close(rt->m.stop_fd);
 	nc_cell_free(&rt->cell);
@@ -417,7 +618,7 @@ int nc_run(const char *cell_path)
 		(unsigned long long)rt->cell.cfg.ion_size, rt->cell.nr_valves,
 		rt->cell.nr_valves == 1 ? "" : "s", now_ms() - t0);
 
-	wait_for_stop(rt, sig_fd);
+	run_cell(rt, sig_fd);
 	rss_kib = nc_footprint_kib(rt->ram_base, rt->ram_size,
 				   ion_host_window(rt->ion), ion_host_window_size(rt->ion));
 	teardown(rt);
@@ -434,6 +635,11 @@ int nc_run(const char *cell_path)
 		pr_info("%s after %.2f s; the guest reported no status", rt->m.stop_why,
 			(now_ms() - t0) / 1e3);
 	report_stats(rt);
+	if (rt->m.restarts)
+		pr_info("cell restarts=%u (the last took %.1f ms to a new guest)", rt->m.restarts,
+			rt->restart_ms);
+	else
+		pr_info("cell restarts=0");
 	if (rss_kib >= 0)
 		pr_info("VMM resident memory outside guest RAM and the ION window: %ld KiB", rss_kib);
 	close(sig_fd);

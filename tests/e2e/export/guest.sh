@@ -1,0 +1,50 @@
+# Inside the cell: nexus_export serves nxblk0 to the host; then act on the
+# keys the host injects: R crashes the guest (reboot -f: PSCI
+# SYSTEM_RESET), C corrupts the next completion (cell-garbage), Q ends.
+. ./common.sh
+role=$(sed -n 's/.*nc\.role=\([a-z]*\).*/\1/p' /proc/cmdline)
+boot=$(sed -n 's/.*nc\.restarts=\([0-9]*\).*/\1/p' /proc/cmdline)
+boot=${boot:-0}
+klog() { dmesg | grep -m1 "$1" | sed 's/^\[[^]]*\] *//'; }
+
+i=0
+while [ $i -lt 300 ] && [ -z "$(klog 'nexus_export: export0: serving')" ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+line=$(klog 'nexus_export: export0: serving')
+if [ -n "$line" ]; then
+	echo "NCT PASS export-guest-serving $role boot $boot: $line"
+else
+	echo "NCT FAIL export-guest-serving $role boot $boot: $(klog 'nexus_export')"
+fi
+
+dev=
+for e in /sys/class/input/event*; do
+	[ -e "$e" ] && dev=/dev/input/${e##*/} && break
+done
+[ -n "$dev" ] || { echo "NCT FAIL export-guest-keys no input device"; exit 1; }
+# One open file for the whole loop: no event is lost between reads.
+exec 3<"$dev"
+while :; do
+	ev=$(dd bs=24 count=1 <&3 2>/dev/null | hexdump -v -e '24/1 "%02x"')
+	[ -n "$ev" ] || exit 1
+	[ "$(echo "$ev" | cut -c41-48)" = 01000000 ] || continue	# key presses
+	[ "$(echo "$ev" | cut -c33-36)" = 0100 ] || continue		# EV_KEY
+	code=$((0x$(echo "$ev" | cut -c39-40)$(echo "$ev" | cut -c37-38)))
+	case $code in
+	$NC_KEY_RESET)
+		[ "$role" = garbage ] && continue
+		echo "NCT INFO export: the host asked for a crash: reboot -f at $(cut -d' ' -f1 /proc/uptime) s"
+		reboot -f ;;
+	$NC_KEY_CORRUPT)
+		[ "$role" = garbage ] || continue
+		[ -f /tmp/corrupted ] && continue
+		touch /tmp/corrupted
+		echo 1 >/sys/module/nexus_export/parameters/corrupt &&
+			echo "NCT PASS export-guest-corrupt the next completion carries a wrong id" ;;
+	$NC_KEY_QUIT)
+		break ;;
+	esac
+done
+exit 0

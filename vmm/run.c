@@ -477,10 +477,17 @@ static int restart_guest(struct nc_runtime *rt)
 	rt->m.stop_why[0] = '\0';
 	pthread_mutex_unlock(&rt->m.lock);
 	memset(&rt->m.mmio, 0, sizeof(rt->m.mmio));
-	/* Zero pages: nothing of the old guest's memory reaches the new one. */
-	if (madvise(rt->ram_base, rt->ram_size, MADV_DONTNEED) < 0)
+	/*
+	 * Zero pages: nothing of the old guest's memory reaches the new one. A
+	 * fresh anonymous mapping at the same address (no memslot refers to
+	 * it any more): madvise() may be missing (CONFIG_ADVISE_SYSCALLS).
+	 */
+	if (mmap(rt->ram_base, rt->ram_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
 		return nc_errf(-errno, rt->err, sizeof(rt->err), "restart: clearing guest RAM: %s",
 			       strerror(errno));
+	if (rt->cell.cfg.ksm && madvise(rt->ram_base, rt->ram_size, MADV_MERGEABLE) < 0)
+		pr_info("warning: [cell] ksm: madvise(MADV_MERGEABLE): %s", strerror(errno));
 	n = __atomic_add_fetch(&rt->m.restarts, 1, __ATOMIC_RELAXED);
 	restart_bootargs(rt, n);
 	rt->m.stopping = false;

@@ -29,52 +29,15 @@
  * the requests the guest held are kept and given to the next guest; at a
  * stop, or once broken, they fail with -EIO.
  */
-#include <linux/ublk_cmd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "export.h"
 
-#define ION_EXPORT_ENTRIES	32
-#define ION_EXPORT_SLOT		(128U * 1024)
 #define ION_SECTOR		512U
 #define ION_EXPORT_MAX_RANGE	0xfffff000U	/* what fits ion_sqe.len */
-
-enum xstate {
-	XT_NONE,	/* no command with ublk yet (before the first fetch) */
-	XT_FETCH,	/* a FETCH/COMMIT_AND_FETCH is with ublk */
-	XT_PENDING,	/* a request from ublk waits for the SQ */
-	XT_GUEST,	/* the request is in the SQ, the guest has it */
-	XT_GONE,	/* ublk aborted the command: the device is stopping */
-};
-
-struct xreq {
-	enum xstate st;
-	uint32_t seq;
-	struct ion_sqe sqe;	/* what the guest was given */
-};
-
-struct ion_export {
-	int cdev_fd;			/* /dev/ublkcN, -1 until attached */
-	const struct ublksrv_io_desc *iod;	/* ublk's descriptors, read-only */
-	bool fetched;
-	int dead;			/* atomic: fail everything with -EIO */
-	uint32_t seq;
-	struct xreq *req;		/* by ublk tag = slot */
-	uint32_t *pend;			/* FIFO of XT_PENDING tags */
-	uint32_t pend_head, pend_n;
-	uint32_t with_guest;		/* XT_GUEST requests */
-	/* host-private ring indices (SQ: host produces; CQ: host consumes) */
-	uint32_t sq_prod, sq_cons, sq_notified, cq_cons;
-	unsigned cmds;			/* URING_CMDs ublk holds */
-	/* the guest's report, copied once and checked */
-	int event_fd;
-	int report;			/* 0, 1 ready, -errno failed; under v->lock */
-	struct ion_export_geometry geo;
-	bool started;			/* a geometry was given to the VMM */
-};
 
 static struct ion_ring *sq_ring(struct ion_hvalve *v) { return v->q[0].sq; }
 static struct ion_ring *cq_ring(struct ion_hvalve *v) { return v->q[0].cq; }
@@ -565,91 +528,3 @@ const struct ion_valve_type ion_export_type = {
 	.ops = &export_ops,
 	.noun = "export valve",
 };
-
-/* ---- the VMM's side (ion_host.h) ---- */
-
-static struct ion_hvalve *export_valve(struct ion_host *h, unsigned v)
-{
-	if (v >= h->nr_valves || h->valves[v]->desc.type != ION_VALVE_EXPORT)
-		return NULL;
-	return h->valves[v];
-}
-
-int ion_host_export_valve(struct ion_host *h, unsigned id)
-{
-	for (unsigned i = 0; i < h->nr_valves; i++)
-		if (h->valves[i]->desc.type == ION_VALVE_EXPORT &&
-		    h->valves[i]->desc.id == id)
-			return (int)i;
-	return -ENOENT;
-}
-
-int ion_host_export_attach(struct ion_host *h, unsigned v, int cdev_fd,
-			   const void *iod)
-{
-	struct ion_hvalve *hv = export_valve(h, v);
-
-	if (!hv || cdev_fd < 0 || !iod)
-		return -EINVAL;
-	if (h->running || hv->exp->cdev_fd >= 0)
-		return -EBUSY;
-	hv->exp->cdev_fd = cdev_fd;
-	hv->exp->iod = iod;
-	return 0;
-}
-
-uint32_t ion_host_export_depth(struct ion_host *h, unsigned v)
-{
-	struct ion_hvalve *hv = export_valve(h, v);
-
-	return hv ? hv->q[0].entries : 0;
-}
-
-uint32_t ion_host_export_slot_size(struct ion_host *h, unsigned v)
-{
-	struct ion_hvalve *hv = export_valve(h, v);
-
-	return hv ? hv->desc.config.export.slot_size : 0;
-}
-
-int ion_host_export_event_fd(struct ion_host *h, unsigned v)
-{
-	struct ion_hvalve *hv = export_valve(h, v);
-
-	return hv ? hv->exp->event_fd : -EINVAL;
-}
-
-int ion_host_export_geometry(struct ion_host *h, unsigned v,
-			     struct ion_export_geometry *g)
-{
-	struct ion_hvalve *hv = export_valve(h, v);
-	int rc;
-
-	if (!hv)
-		return -EINVAL;
-	pthread_mutex_lock(&hv->lock);
-	rc = hv->exp->report;
-	if (__atomic_load_n(&hv->broken, __ATOMIC_ACQUIRE))
-		rc = -EIO;
-	if (rc == 1) {
-		*g = hv->exp->geo;
-		hv->exp->started = true;
-		rc = 0;
-	} else if (!rc) {
-		rc = -EAGAIN;
-	}
-	pthread_mutex_unlock(&hv->lock);
-	return rc;
-}
-
-void ion_host_export_shutdown(struct ion_host *h)
-{
-	uint64_t one = 1;
-
-	for (unsigned i = 0; i < h->nr_valves; i++)
-		if (h->valves[i]->exp)
-			__atomic_store_n(&h->valves[i]->exp->dead, 1, __ATOMIC_RELEASE);
-	/* Wakes the service thread: its next pass fails what is held. */
-	if (h->ctl_fd >= 0 && write(h->ctl_fd, &one, sizeof(one)) != sizeof(one))
-		return;
-}

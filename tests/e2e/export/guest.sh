@@ -34,15 +34,21 @@ while :; do
 	code=$((0x$(echo "$ev" | cut -c39-40)$(echo "$ev" | cut -c37-38)))
 	case $code in
 	$NC_KEY_RESET)
-		[ "$role" = garbage ] && continue
 		echo "NCT INFO export: the host asked for a crash: reboot -f at $(cut -d' ' -f1 /proc/uptime) s"
 		reboot -f ;;
 	$NC_KEY_CORRUPT)
 		[ "$role" = garbage ] || continue
 		[ -f /tmp/corrupted ] && continue
 		touch /tmp/corrupted
-		echo 1 >/sys/module/nexus_export/parameters/corrupt &&
-			echo "NCT PASS export-guest-corrupt the next completion carries a wrong id" ;;
+		# One kind of garbage per boot: 1, 2, 3.
+		mode=$((boot + 1))
+		case $mode in
+		1) what="a wrong id" ;;
+		2) what="a length past its slot" ;;
+		*) what="a CQ index jump"; mode=3 ;;
+		esac
+		echo $mode >/sys/module/nexus_export/parameters/corrupt &&
+			echo "NCT PASS export-guest-corrupt boot $boot: the next completion carries $what (corrupt=$mode)" ;;
 	$NC_KEY_QUIT)
 		break ;;
 	esac

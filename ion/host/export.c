@@ -315,11 +315,16 @@ static void read_report(struct ion_hvalve *v)
 	volatile struct ion_export_config *c =
 		&((struct ion_header *)v->h->win)->valves[v->idx].config.export;
 	uint32_t state = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
-	struct ion_export_geometry g;
+	struct ion_export_geometry g, first;
+	bool started;
 	int rep;
 
 	if (x->report || state == ION_EXPORT_S_NONE)
 		return;
+	pthread_mutex_lock(&v->lock);	/* the start thread sets started */
+	started = x->started;
+	first = x->geo;
+	pthread_mutex_unlock(&v->lock);
 	if (state != ION_EXPORT_S_READY) {
 		int32_t e = c->error;
 
@@ -342,8 +347,8 @@ static void read_report(struct ion_hvalve *v)
 	    g.physical_block_size < g.logical_block_size ||
 	    g.physical_block_size > 65536 ||
 	    (g.physical_block_size & (g.physical_block_size - 1)) ||
-	    (x->started && (g.capacity != x->geo.capacity ||
-			    g.logical_block_size != x->geo.logical_block_size))) {
+	    (started && (g.capacity != first.capacity ||
+			 g.logical_block_size != first.logical_block_size))) {
 		export_break(v, ION_ERR_EXPORT_CONFIG);
 		rep = -EIO;
 		goto out;

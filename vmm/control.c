@@ -110,6 +110,10 @@ static void ctl_stats(struct ion_host *ion, struct nc_machine *m, char *out,
 	for (v = 0; v < ion_host_nr_valves(ion) && used < outlen; v++)
 		if (!nc_valve_stats_line(ion, v, line, sizeof(line)))
 			used += snprintf(out + used, outlen - used, "%s\n", line);
+	/* Export valves: which /dev/ublkbN, and whether it is there. */
+	for (v = 0; v < ion_host_nr_valves(ion) && used < outlen; v++)
+		if (!ion_host_export_line(ion, v, line, sizeof(line)))
+			used += snprintf(out + used, outlen - used, "%s\n", line);
 	if (used < outlen)
 		snprintf(out + used, outlen - used, "ok\n");
 }

@@ -33,15 +33,22 @@
 #define UBLK_CONTROL	"/dev/ublk-control"
 
 static void ublk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One write per line: other writers to the same log do not split it. */
 static void ublk_log(const char *fmt, ...)
 {
+	char line[512];
 	va_list ap;
+	int n;
 
-	fputs("nipcell-vmm: ", stderr);
+	n = snprintf(line, sizeof(line), "nipcell-vmm: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n += vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (write(STDERR_FILENO, line, n) < 0)
+		return;
 }
 
 /* One control command; returns ublk's result (0 or -errno). */
@@ -141,7 +148,7 @@ int nc_ublk_add(struct nc_ublk *u, struct ion_host *ion, unsigned id,
 		return nc_errf(-errno, err, errlen, "export %u: mmap %s: %s", id, path,
 			       strerror(errno));
 	}
-	rc = ion_host_export_attach(ion, valve, u->cdev_fd, u->iod);
+	rc = ion_host_export_attach(ion, valve, u->cdev_fd, u->iod, u->dev_id);
 	if (rc)
 		return nc_errf(rc, err, errlen, "export %u: attaching ublk %d: %s", id,
 			       u->dev_id, strerror(-rc));
@@ -212,10 +219,17 @@ static void *start_thread(void *arg)
 	}
 	u->sectors = g.capacity;
 	__atomic_store_n(&u->started, 1, __ATOMIC_RELEASE);
-	ublk_log("export %u: /dev/ublkb%d ready, %llu sectors of %u bytes (guest device %s)",
-		 u->id, u->dev_id, (unsigned long long)g.capacity,
-		 g.logical_block_size,
-		 ion_host_valve(u->ion, u->valve)->config.export.guest_device);
+	ion_host_export_set_ready(u->ion, u->valve, true);
+	/*
+	 * The control socket's stats say so too. On a terminal, a line now;
+	 * elsewhere (a log shared with the guest's console, as in the
+	 * scenarios) this line would land in the middle of the guest's.
+	 */
+	if (isatty(STDERR_FILENO))
+		ublk_log("export %u: /dev/ublkb%d ready, %llu sectors of %u bytes (guest device %s)",
+			 u->id, u->dev_id, (unsigned long long)g.capacity,
+			 g.logical_block_size,
+			 ion_host_valve(u->ion, u->valve)->config.export.guest_device);
 	return NULL;
 }
 
@@ -247,6 +261,7 @@ void nc_ublk_stop(struct nc_ublk *u)
 	if (u->stop_fd >= 0 && write(u->stop_fd, &one, sizeof(one)) != sizeof(one))
 		ublk_log("export %u: waking the start thread: %s", u->id, strerror(errno));
 	if (u->dev_id >= 0) {
+		ion_host_export_set_ready(u->ion, u->valve, false);
 		/* Also aborts the fetches of a device that never started. */
 		rc = ctrl_cmd(UBLK_CMD_STOP_DEV, u->dev_id, NULL, 0, 0);
 		if (rc)

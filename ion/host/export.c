@@ -513,6 +513,7 @@ static int export_open(struct ion_hvalve *v, char *err, size_t errlen)
 		return -ENOMEM;
 	v->exp = x;
 	x->cdev_fd = -1;
+	x->dev_id = -1;
 	x->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	x->req = calloc(ION_EXPORT_ENTRIES, sizeof(*x->req));
 	x->pend = calloc(ION_EXPORT_ENTRIES, sizeof(*x->pend));

@@ -45,6 +45,8 @@ struct ion_export {
 	int report;			/* 0, 1 ready, -errno failed; under v->lock */
 	struct ion_export_geometry geo;
 	bool started;			/* a geometry was given to the VMM */
+	int dev_id;			/* N of /dev/ublkbN; -1 none (under v->lock) */
+	bool ready;			/* /dev/ublkbN exists (under v->lock) */
 };
 
 #endif /* NC_ION_EXPORT_H */

@@ -4,6 +4,7 @@
  * ublk queue, the guest's device report, the shutdown before the ublk
  * devices stop. The valve itself is export.c.
  */
+#include <stdio.h>
 #include <unistd.h>
 
 #include "export.h"
@@ -25,7 +26,7 @@ int ion_host_export_valve(struct ion_host *h, unsigned id)
 }
 
 int ion_host_export_attach(struct ion_host *h, unsigned v, int cdev_fd,
-			   const void *iod)
+			   const void *iod, int dev_id)
 {
 	struct ion_hvalve *hv = export_valve(h, v);
 
@@ -35,6 +36,7 @@ int ion_host_export_attach(struct ion_host *h, unsigned v, int cdev_fd,
 		return -EBUSY;
 	hv->exp->cdev_fd = cdev_fd;
 	hv->exp->iod = iod;
+	hv->exp->dev_id = dev_id;
 	return 0;
 }
 
@@ -92,4 +94,39 @@ void ion_host_export_shutdown(struct ion_host *h)
 	/* Wakes the service thread: its next pass fails what is held. */
 	if (h->ctl_fd >= 0 && write(h->ctl_fd, &one, sizeof(one)) != sizeof(one))
 		return;
+}
+
+void ion_host_export_set_ready(struct ion_host *h, unsigned v, bool ready)
+{
+	struct ion_hvalve *hv = export_valve(h, v);
+
+	if (!hv)
+		return;
+	pthread_mutex_lock(&hv->lock);
+	hv->exp->ready = ready;
+	pthread_mutex_unlock(&hv->lock);
+}
+
+int ion_host_export_line(struct ion_host *h, unsigned v, char *buf, size_t len)
+{
+	struct ion_hvalve *hv = export_valve(h, v);
+	int dev_id;
+	bool ready;
+	uint64_t sectors;
+
+	if (!hv)
+		return -EINVAL;
+	pthread_mutex_lock(&hv->lock);
+	dev_id = hv->exp->dev_id;
+	ready = hv->exp->ready;
+	sectors = hv->exp->started ? hv->exp->geo.capacity : 0;
+	pthread_mutex_unlock(&hv->lock);
+	if (dev_id < 0)
+		snprintf(buf, len, "export %u none ready=0 sectors=0 guest=%s", hv->desc.id,
+			 hv->desc.config.export.guest_device);
+	else
+		snprintf(buf, len, "export %u /dev/ublkb%d ready=%d sectors=%llu guest=%s",
+			 hv->desc.id, dev_id, ready, (unsigned long long)sectors,
+			 hv->desc.config.export.guest_device);
+	return 0;
 }

@@ -201,10 +201,17 @@ uint32_t ion_host_export_depth(struct ion_host *h, unsigned v);
 uint32_t ion_host_export_slot_size(struct ion_host *h, unsigned v);
 /*
  * Before ion_host_start(): ublk queue 0 of /dev/ublkcN (cdev_fd, kept open
- * by the caller) and its mapped descriptor array.
+ * by the caller), its mapped descriptor array, and N (dev_id).
  */
 int ion_host_export_attach(struct ion_host *h, unsigned v, int cdev_fd,
-			   const void *iod);
+			   const void *iod, int dev_id);
+/* The VMM says /dev/ublkbN exists (START_DEV succeeded) or no longer does. */
+void ion_host_export_set_ready(struct ion_host *h, unsigned v, bool ready);
+/*
+ * Thread-safe. For `stats`: "export 0 /dev/ublkb0 ready=1 sectors=131072
+ * guest=nxblk0" ("none" before a ublk device is attached).
+ */
+int ion_host_export_line(struct ion_host *h, unsigned v, char *buf, size_t len);
 /* Readable when the guest reported its device (or failed, or broke). */
 int ion_host_export_event_fd(struct ion_host *h, unsigned v);
 /*

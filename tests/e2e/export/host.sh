@@ -3,6 +3,8 @@
 . ./common.sh
 i=0
 while [ ! -f driver.done ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+[ -f driver.done ] || echo "NCT FAIL export-driver setup.sh's driver did not finish"
+cat driver.markers
 if out=$(e2fsck -fn disk.img 2>&1); then
 	echo "NCT PASS export-backing-e2fsck disk.img: $(echo "$out" | tail -1)"
 else

@@ -5,7 +5,6 @@
 #   cell-garbage    a corrupted completion: EIO, the valve broken
 #   cell-norestart  the crash without restart: EIO within seconds
 . ./common.sh
-runner=$NC_SCENARIO/../runner
 for d in disk disk-garbage disk-norestart; do
 	dd if=/dev/zero of=$d.img bs=1M count=0 seek=$NC_DISK_MIB 2>/dev/null
 done
@@ -21,12 +20,12 @@ key() {
 		nipcell-vmm ctl "$1" input EV_KEY "$2" 0 >/dev/null 2>&1 &&
 		nipcell-vmm ctl "$1" input EV_SYN SYN_REPORT 0 >/dev/null 2>&1
 }
-# ublk_of CELL: the /dev/ublkbN nipcell-vmm said is ready for that cell.
+# ublk_of SOCK: the /dev/ublkbN the cell's stats say is ready.
 ublk_of() {
 	local i=0 d
 	while [ $i -lt 2400 ]; do
-		d=$(sed -n 's/^nipcell-vmm: export 0: \(\/dev\/ublkb[0-9]*\) ready.*/\1/p' \
-			"$runner/$1.stderr" 2>/dev/null | tail -1)
+		d=$(nipcell-vmm ctl "$1" stats 2>/dev/null |
+			sed -n 's/^export 0 \(\/dev\/ublkb[0-9]*\) ready=1 .*/\1/p')
 		[ -n "$d" ] && [ -b "$d" ] && { echo "$d"; return 0; }
 		i=$((i + 1))
 		sleep 0.1
@@ -46,12 +45,12 @@ ratio() { awk "BEGIN { if ($2 > 0) printf \"%.3f\", $1 / $2; else print \"?\" }"
 
 phase_restart() {
 	local dev t0 t1 i a b worst=0 t_crash t_back st
-	if ! dev=$(ublk_of cell); then
-		echo "NCT FAIL export-host-device cell: no /dev/ublkb* ready: $(grep -m1 'export 0' "$runner/cell.stderr")"
+	if ! dev=$(ublk_of cell.sock); then
+		echo "NCT FAIL export-host-device cell: no /dev/ublkb* ready: $(nipcell-vmm ctl cell.sock stats 2>&1 | grep '^export')"
 		quit cell.sock
 		return
 	fi
-	echo "NCT PASS export-host-device $(grep -m1 "export 0: $dev ready" "$runner/cell.stderr" | sed 's/^nipcell-vmm: //')"
+	echo "NCT PASS export-host-device $(nipcell-vmm ctl cell.sock stats | grep '^export 0 ')"
 
 	# The figures: the idle device against its own backing, read directly.
 	r_u=$(blkbench randread4k "$dev" 3) && r_d=$(blkbench randread4k disk.img 3) &&
@@ -156,7 +155,7 @@ readable() {
 # restart heal it for the next kind.
 phase_garbage() {
 	local dev i t0 st m stats
-	if ! dev=$(ublk_of cell-garbage); then
+	if ! dev=$(ublk_of garbage.sock); then
 		echo "NCT FAIL export-garbage-eio no /dev/ublkb* for cell-garbage"
 		quit garbage.sock
 		return
@@ -200,7 +199,7 @@ phase_garbage() {
 
 phase_norestart() {
 	local dev t0 t1 i
-	if ! dev=$(ublk_of cell-norestart); then
+	if ! dev=$(ublk_of norestart.sock); then
 		echo "NCT FAIL export-norestart-eio no /dev/ublkb* for cell-norestart"
 		quit norestart.sock
 		return
@@ -226,9 +225,11 @@ phase_norestart() {
 	fi
 }
 
+# Its markers go to a file that host.sh prints: on the console they would
+# land in the middle of the guest's lines.
 (
 	phase_restart
 	phase_garbage
 	phase_norestart
 	touch driver.done
-) &
+) >driver.markers 2>&1 &

@@ -48,6 +48,7 @@ START_TEST(layout_and_config)
 	struct ion_host *h = create_ok(&s);
 	const struct ion_valve *d;
 	int v = ion_host_export_valve(h, 0);
+	char line[128];
 
 	ck_assert_int_eq(v, 0);
 	ck_assert_int_eq(ion_host_export_valve(h, 1), -ENOENT);
@@ -62,6 +63,10 @@ START_TEST(layout_and_config)
 	ck_assert_str_eq(live_cfg(h, v)->guest_device, "nxblk0");
 	ck_assert_uint_eq(live_cfg(h, v)->state, ION_EXPORT_S_NONE);
 	ck_assert_str_eq(ion_host_valve_type_name(ION_VALVE_EXPORT), "export");
+	/* the stats line: no ublk device attached yet */
+	ck_assert_int_eq(ion_host_export_line(h, v, line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "export 0 none ready=0 sectors=0 guest=nxblk0");
+	ck_assert_int_eq(ion_host_export_line(h, 5, line, sizeof(line)), -EINVAL);
 	ion_host_destroy(h);
 }
 END_TEST

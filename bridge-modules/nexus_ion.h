@@ -94,4 +94,33 @@ bool nexus_ion_cq_enable(struct nexus_ion_queue *q);
  */
 bool nexus_ion_cq_enable_batch(struct nexus_ion_queue *q, u32 batch);
 
+/*
+ * Export valves (ABI 1.1): the direction is reversed. The host submits
+ * into the SQ, the guest pops requests and completes them into the CQ:
+ *
+ *	do {
+ *		nexus_ion_sq_disable(q);
+ *		while (nexus_ion_sq_pop(q, &sqe))
+ *			... sqe is a private copy: check every field ...
+ *	} while (!nexus_ion_sq_enable(q));
+ *
+ *	err = nexus_ion_cq_reserve(q, &cqe);	(-ENOSPC: full, -EIO: broken)
+ *	... fill *cqe ...
+ *	nexus_ion_cq_submit(q, 0);
+ *	kick = nexus_ion_cq_kick_prepare(q);	(then nexus_ion_sq_notify())
+ *
+ * The valve's config has a guest half (struct ion_export_config) that the
+ * guest writes through nexus_ion_valve_live_config().
+ */
+bool nexus_ion_sq_pop(struct nexus_ion_queue *q, struct ion_sqe *sqe);
+bool nexus_ion_sq_pending(struct nexus_ion_queue *q);
+void nexus_ion_sq_disable(struct nexus_ion_queue *q);
+bool nexus_ion_sq_enable(struct nexus_ion_queue *q);
+int nexus_ion_cq_reserve(struct nexus_ion_queue *q, struct ion_cqe **cqe);
+/* jump: test only (nexus_export's corrupt=3); 0 otherwise. */
+void nexus_ion_cq_submit(struct nexus_ion_queue *q, u32 jump);
+bool nexus_ion_cq_kick_prepare(struct nexus_ion_queue *q);
+/* The config in the window, for the guest-written half of an export valve. */
+void *nexus_ion_valve_live_config(const struct nexus_ion_valve *valve);
+
 #endif /* _NEXUS_ION_H */

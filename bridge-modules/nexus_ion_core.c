@@ -85,9 +85,12 @@ static enum hrtimer_restart ion_poll(struct hrtimer *t)
 		if (!valve->claimed || valve->irq)
 			continue;
 		for (qi = 0; qi < valve->desc.nr_queues; qi++) {
-			struct ion_ring *cq = valve->queues[qi].cq;
+			/* An export valve's host-produced ring is its SQ. */
+			struct ion_ring *r = valve->desc.type == ION_VALVE_EXPORT ?
+					     valve->queues[qi].sq :
+					     valve->queues[qi].cq;
 
-			if (READ_ONCE(cq->prod) != READ_ONCE(cq->cons)) {
+			if (READ_ONCE(r->prod) != READ_ONCE(r->cons)) {
 				nexus_ion_valve_run_notify(valve);
 				break;
 			}
@@ -481,6 +484,12 @@ u32 nexus_ion_valve_error(const struct nexus_ion_valve *valve)
 	return READ_ONCE(valve->live->error);
 }
 EXPORT_SYMBOL_GPL(nexus_ion_valve_error);
+
+void *nexus_ion_valve_live_config(const struct nexus_ion_valve *valve)
+{
+	return &valve->live->config;
+}
+EXPORT_SYMBOL_GPL(nexus_ion_valve_live_config);
 
 /* [off, off + len) of the valve's data area, or NULL when outside it. */
 void *nexus_ion_valve_data(const struct nexus_ion_valve *valve, u64 off, u64 len)

@@ -22,6 +22,10 @@ struct nexus_ion_queue {
 	u32 sq_prod;
 	u32 sq_kicked;			/* sq_prod at the last kick_prepare */
 	u32 cq_cons;
+	/* Export valves (reversed): the guest consumes the SQ, produces the CQ. */
+	u32 sq_cons;
+	u32 cq_prod;
+	u32 cq_kicked;			/* cq_prod at the last kick_prepare */
 };
 
 struct nexus_ion_valve {

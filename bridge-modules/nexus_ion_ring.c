@@ -39,8 +39,14 @@ void nexus_ion_queue_init(struct nexus_ion_queue *q)
 	q->sq_prod = READ_ONCE(q->sq->prod);
 	q->sq_kicked = q->sq_prod;
 	q->cq_cons = READ_ONCE(q->cq->cons);
+	q->sq_cons = READ_ONCE(q->sq->cons);
+	q->cq_prod = READ_ONCE(q->cq->prod);
+	q->cq_kicked = q->cq_prod;
 	q->broken = false;
-	nexus_ion_cq_disable(q);
+	if (q->valve->desc.type == ION_VALVE_EXPORT)
+		nexus_ion_sq_disable(q);
+	else
+		nexus_ion_cq_disable(q);
 }
 
 u32 nexus_ion_queue_entries(const struct nexus_ion_queue *q)
@@ -213,3 +219,120 @@ bool nexus_ion_cq_enable_batch(struct nexus_ion_queue *q, u32 batch)
 	return q->broken || (u32)(READ_ONCE(q->cq->prod) - q->cq_cons) < batch;
 }
 EXPORT_SYMBOL_GPL(nexus_ion_cq_enable_batch);
+
+/*
+ * The reversed direction (export valves, ABI 1.1): the host produces the
+ * SQ and consumes the CQ. The guest owns SQ cons/event and CQ prod, keeps
+ * them in shadows and checks the host's SQ prod and CQ cons on every read.
+ */
+
+/**
+ * nexus_ion_sq_pop - consume one request the host submitted
+ * @q: the queue of an export valve
+ * @sqe: receives a private copy of the entry
+ *
+ * Return: true when an entry was copied.
+ */
+bool nexus_ion_sq_pop(struct nexus_ion_queue *q, struct ion_sqe *sqe)
+{
+	const u64 *src;
+	u64 *dst = (u64 *)sqe;
+	u32 prod, avail;
+
+	if (unlikely(ion_queue_dead(q)))
+		return false;
+	/* Pairs with the host's release of prod: the entry is written. */
+	prod = smp_load_acquire(&q->sq->prod);
+	avail = prod - q->sq_cons;
+	if (!avail)
+		return false;
+	if (unlikely(avail > q->entries)) {
+		ion_queue_corrupt(q, "SQ", prod, q->sq_cons);
+		return false;
+	}
+	static_assert(sizeof(*sqe) == 4 * sizeof(u64));
+	src = q->sqes + (size_t)(q->sq_cons & q->mask) * sizeof(*sqe);
+	dst[0] = READ_ONCE(src[0]);
+	dst[1] = READ_ONCE(src[1]);
+	dst[2] = READ_ONCE(src[2]);
+	dst[3] = READ_ONCE(src[3]);
+	q->sq_cons++;
+	/* The entry is read before the host may reuse the slot. */
+	smp_store_release(&q->sq->cons, q->sq_cons);
+	return true;
+}
+EXPORT_SYMBOL_GPL(nexus_ion_sq_pop);
+
+bool nexus_ion_sq_pending(struct nexus_ion_queue *q)
+{
+	return !ion_queue_dead(q) && READ_ONCE(q->sq->prod) != q->sq_cons;
+}
+EXPORT_SYMBOL_GPL(nexus_ion_sq_pending);
+
+/* As nexus_ion_cq_disable(), for the SQ of an export valve. */
+void nexus_ion_sq_disable(struct nexus_ion_queue *q)
+{
+	if (q->event_idx)
+		WRITE_ONCE(q->sq->event, q->sq_cons + BIT(31));
+}
+EXPORT_SYMBOL_GPL(nexus_ion_sq_disable);
+
+/* As nexus_ion_cq_enable(): false when requests arrived meanwhile. */
+bool nexus_ion_sq_enable(struct nexus_ion_queue *q)
+{
+	if (q->event_idx)
+		WRITE_ONCE(q->sq->event, q->sq_cons);
+	smp_mb();
+	return !nexus_ion_sq_pending(q);
+}
+EXPORT_SYMBOL_GPL(nexus_ion_sq_enable);
+
+/**
+ * nexus_ion_cq_reserve - the next free CQ entry of an export valve, zeroed
+ * Return: 0; -ENOSPC when the ring is full; -EIO when broken.
+ */
+int nexus_ion_cq_reserve(struct nexus_ion_queue *q, struct ion_cqe **cqe)
+{
+	struct ion_cqe *e;
+	u32 cons, used;
+
+	if (unlikely(ion_queue_dead(q)))
+		return -EIO;
+	cons = smp_load_acquire(&q->cq->cons);
+	used = q->cq_prod - cons;
+	if (unlikely(used > q->entries)) {
+		ion_queue_corrupt(q, "CQ", q->cq_prod, cons);
+		return -EIO;
+	}
+	if (used == q->entries)
+		return -ENOSPC;
+	e = q->cqes + (size_t)(q->cq_prod & q->mask) * sizeof(*e);
+	memset(e, 0, sizeof(*e));
+	*cqe = e;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nexus_ion_cq_reserve);
+
+/* Publishes the reserved completion. corrupt: test only, see nexus_export. */
+void nexus_ion_cq_submit(struct nexus_ion_queue *q, u32 jump)
+{
+	q->cq_prod += 1 + jump;
+	smp_store_release(&q->cq->prod, q->cq_prod);
+}
+EXPORT_SYMBOL_GPL(nexus_ion_cq_submit);
+
+/* Whether the host wants a doorbell for the completions since the last call. */
+bool nexus_ion_cq_kick_prepare(struct nexus_ion_queue *q)
+{
+	u32 old = q->cq_kicked;
+	u32 new = q->cq_prod;
+
+	q->cq_kicked = new;
+	if (new == old || !q->doorbell)
+		return false;
+	if (!q->event_idx)
+		return true;
+	smp_mb();
+	return ion_need_event(READ_ONCE(q->cq->event), new, old);
+}
+EXPORT_SYMBOL_GPL(nexus_ion_cq_kick_prepare);

@@ -29,6 +29,7 @@ int main(void)
 	printf("ION_VALVE_BLK=%u\n", ION_VALVE_BLK);
 	printf("ION_VALVE_NET=%u\n", ION_VALVE_NET);
 	printf("ION_VALVE_INPUT=%u\n", ION_VALVE_INPUT);
+	printf("ION_VALVE_EXPORT=%u\n", ION_VALVE_EXPORT);
 	printf("ION_VALVE_SIZE=%zu\n", sizeof(struct ion_valve));
 	printf("ION_VALVE_OFF_TYPE=%zu\n", offsetof(struct ion_valve, type));
 	OFF("MAGIC", magic);

@@ -151,6 +151,9 @@ void nc_cell_ion_spec(const struct nc_cell *cell, struct ion_host_spec *spec)
 	spec->net_cfg.mtu = c->net_mtu;
 	spec->net_cfg.budget = c->net_budget;
 	spec->input = c->input;
+	spec->nr_export = c->nr_export;
+	for (i = 0; i < c->nr_export; i++)
+		spec->export[i].guest_device = c->export_device[i];
 	spec->corrupt_magic = c->ion_corrupt_magic;
 }
 
@@ -180,7 +183,8 @@ static int cell_check_ion(const struct nc_cell *cell, char *err, size_t errlen)
 		return 0;
 	if (ret == -ENOSPC)
 		line = c->line_ion_size ? c->line_ion_size :
-		       c->nr_blk ? c->line_blk[0] : c->line_net;
+		       c->nr_blk ? c->line_blk[0] :
+		       c->nr_export ? c->line_export[0] : c->line_net;
 	else
 		line = c->line_net;
 	if (line)

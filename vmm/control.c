@@ -228,14 +228,23 @@ int nc_valve_stats_line(struct ion_host *ion, unsigned v, char *buf, size_t len)
 	return 0;
 }
 
-static void ctl_stats(struct ion_host *ion, char *out, size_t outlen)
+static void ctl_stats(struct ion_host *ion, struct nc_machine *m, char *out,
+		      size_t outlen)
 {
 	char line[256];
 	size_t used = 0;
 	unsigned v;
 
+	/* [cell] restart: how many new guests this run booted. */
+	used += snprintf(out, outlen, "cell restarts=%u\n",
+			 m ? __atomic_load_n(&m->restarts, __ATOMIC_RELAXED) : 0);
+
 	for (v = 0; v < ion_host_nr_valves(ion) && used < outlen; v++)
 		if (!nc_valve_stats_line(ion, v, line, sizeof(line)))
+			used += snprintf(out + used, outlen - used, "%s\n", line);
+	/* Export valves: which /dev/ublkbN, and whether it is there. */
+	for (v = 0; v < ion_host_nr_valves(ion) && used < outlen; v++)
+		if (!ion_host_export_line(ion, v, line, sizeof(line)))
 			used += snprintf(out + used, outlen - used, "%s\n", line);
 	if (used < outlen)
 		snprintf(out + used, outlen - used, "ok\n");
@@ -330,7 +339,7 @@ void nc_control_handle(struct ion_host *ion, struct nc_machine *m, const char *l
 	} else if (!strcmp(cmd, "budget")) {
 		ctl_budget(ion, args, out, outlen);
 	} else if (!strcmp(cmd, "stats") && !*args) {
-		ctl_stats(ion, out, outlen);
+		ctl_stats(ion, m, out, outlen);
 	} else if (!strcmp(cmd, "stats") && !strcmp(args, "--json")) {
 		ctl_metrics(ion, m, true, out, outlen);
 	} else if (!strcmp(cmd, "stats")) {

@@ -135,6 +135,8 @@ struct nc_machine {
 	 */
 	int64_t			shutdown_at_ms;
 	unsigned		shutdown_timeout_s;
+
+	unsigned		restarts;	/* atomic: guests restarted ([cell] restart) */
 };
 
 /* CLOCK_MONOTONIC in ms. */

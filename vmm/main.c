@@ -54,8 +54,12 @@ static const char *valve_desc(const struct nc_config *c, unsigned v, char *buf, 
 		snprintf(buf, len, "net nx0 (tap %s, mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u)",
 			 c->net_tap ? c->net_tap : "created at run", c->net_mac[0], c->net_mac[1],
 			 c->net_mac[2], c->net_mac[3], c->net_mac[4], c->net_mac[5], c->net_mtu);
-	else
+	else if (c->input && v == c->nr_blk + c->net)
 		snprintf(buf, len, "input");
+	else	/* the exports come last (ION order) */
+		snprintf(buf, len, "export%u guest %s -> host /dev/ublkb* (ublk)",
+			 v - c->nr_blk - c->net - c->input,
+			 c->export_device[v - c->nr_blk - c->net - c->input]);
 	return buf;
 }
 

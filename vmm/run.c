@@ -40,6 +40,7 @@
 #include "metrics.h"
 #include "report.h"
 #include "run.h"
+#include "ublk.h"
 #include "sandbox/sandbox.h"
 #include "util/errf.h"
 
@@ -66,6 +67,10 @@ struct nc_runtime {
 	int			report_fd;	/* --report FILE, opened before it too */
 	double			t0;		/* VMM start, ms (CLOCK_MONOTONIC) */
 	double			t_init;		/* the guest's boot stamp seen, or 0 */
+	struct nc_ublk		ublk[NC_MAX_EXPORT];	/* one per [[export]] */
+	unsigned		nr_ublk;
+	double			restart_ms;	/* the last restart took */
+	size_t			bootargs_len;	/* before nc.restarts= */
 	char			err[512];
 };
 
@@ -207,6 +212,23 @@ static const struct nc_machine_ops kvm_machine_ops = {
 	.gsi_irqfd = hv_gsi_irqfd,
 };
 
+/* The RAM regions and the ION window as memslots of the current VM. */
+static int add_memslots(struct nc_runtime *rt)
+{
+	unsigned i;
+	int ret;
+
+	for (i = 0; i < rt->nr_ram; i++) {
+		ret = nc_vm_add_memory(&rt->vm, rt->ram[i].gpa, rt->ram[i].size,
+				       rt->ram[i].hva, rt->err, sizeof(rt->err));
+		if (ret)
+			return ret;
+	}
+	/* The ION window: its own memslot, backed by the valves' memfd. */
+	return nc_vm_add_memory(&rt->vm, rt->cell.cfg.ion_base, ion_host_window_size(rt->ion),
+				ion_host_window(rt->ion), rt->err, sizeof(rt->err));
+}
+
 static int setup_memory(struct nc_runtime *rt)
 {
 	struct nc_cell *cell = &rt->cell;
@@ -215,10 +237,11 @@ static int setup_memory(struct nc_runtime *rt)
 
 	/*
 	 * One host mapping for all guest RAM, carved into the memslots: easier
-	 * to account for (the kernel would merge separate ones anyway).
+	 * to account for (the kernel would merge separate ones anyway). A
+	 * restarted guest gets the same mapping, zeroed, in a new VM.
 	 */
-	int ret;
-
+	if (rt->ram_base)
+		return add_memslots(rt);
 	base = mmap(NULL, cell->cfg.memory, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
@@ -242,14 +265,8 @@ static int setup_memory(struct nc_runtime *rt)
 		rt->nr_ram++;
 		rt->m.ram[rt->m.nr_ram++] = (struct nc_machine_ram){ r->gpa, r->size,
 								    r->hva };
-		ret = nc_vm_add_memory(&rt->vm, r->gpa, r->size, r->hva, rt->err,
-				       sizeof(rt->err));
-		if (ret)
-			return ret;
 	}
-	/* The ION window: its own memslot, backed by the valves' memfd. */
-	return nc_vm_add_memory(&rt->vm, cell->cfg.ion_base, ion_host_window_size(rt->ion),
-				ion_host_window(rt->ion), rt->err, sizeof(rt->err));
+	return add_memslots(rt);
 }
 
 static int load_file(struct nc_runtime *rt, const char *path, uint64_t gpa, uint64_t size)
@@ -280,7 +297,9 @@ static int setup_boot(struct nc_runtime *rt)
 			       (unsigned long long)cell->kernel_gpa,
 			       (unsigned long long)cell->img.image_size);
 	memcpy(dst, cell->kernel, cell->kernel_file_size);
-	nc_cell_drop_kernel(cell);	/* read once, by nc_cell_prepare() */
+	/* Read once, by nc_cell_prepare(); a cell that restarts keeps it. */
+	if (cell->cfg.restart == NC_RESTART_NO)
+		nc_cell_drop_kernel(cell);
 	if (cell->initrd_gpa) {
 		ret = load_file(rt, cell->cfg.initramfs, cell->initrd_gpa, cell->initrd_size);
 		if (ret)
@@ -315,25 +334,62 @@ static int create_ion(struct nc_runtime *rt)
 	return ion_host_create(&rt->ion, &spec, rt->err, sizeof(rt->err));
 }
 
-static int setup(struct nc_runtime *rt)
+/* A ublk device per export valve, attached before the service thread runs. */
+static int setup_exports(struct nc_runtime *rt)
+{
+	int ret, v;
+
+	for (unsigned i = 0; i < rt->cell.cfg.nr_export; i++) {
+		v = ion_host_export_valve(rt->ion, i);
+		if (v < 0)
+			return nc_errf(v, rt->err, sizeof(rt->err), "export %u: no valve", i);
+		ret = nc_ublk_add(&rt->ublk[i], rt->ion, i, v, rt->err, sizeof(rt->err));
+		rt->nr_ublk++;	/* partly made: stop and remove it too */
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int start_exports(struct nc_runtime *rt)
+{
+	int ret;
+
+	for (unsigned i = 0; i < rt->nr_ublk; i++) {
+		ret = nc_ublk_start(&rt->ublk[i], rt->err, sizeof(rt->err));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Host requests fail with EIO from now on, then the devices stop: before
+ * the service thread does (it answers them meanwhile).
+ */
+static void stop_exports(struct nc_runtime *rt)
+{
+	if (!rt->nr_ublk)
+		return;
+	ion_host_export_shutdown(rt->ion);
+	for (unsigned i = 0; i < rt->nr_ublk; i++)
+		nc_ublk_stop(&rt->ublk[i]);
+}
+
+static void remove_exports(struct nc_runtime *rt)
+{
+	for (unsigned i = 0; i < rt->nr_ublk; i++)
+		nc_ublk_remove(&rt->ublk[i]);
+	rt->nr_ublk = 0;
+}
+
+/* The VM: memslots, vGIC, vCPUs, the boot images, the devices. */
+static int setup_vm(struct nc_runtime *rt)
 {
 	const struct nc_config *c = &rt->cell.cfg;
 	unsigned i;
 	int ret;
 
-	rt->m.ops = &kvm_machine_ops;
-	rt->m.hv = &rt->vm;
-	rt->m.cfg = c;
-	pthread_mutex_init(&rt->m.lock, NULL);
-	rt->m.stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (rt->m.stop_fd < 0)
-		return nc_errf(-errno, rt->err, sizeof(rt->err), "eventfd: %s", strerror(errno));
-	nc_sandbox_set_stop_fd(rt->m.stop_fd);
-	ret = create_ion(rt);
-	if (ret)
-		return ret;
-	step_done(rt, "ION window and valves");
-	rt->m.ion = rt->ion;
 	ret = nc_vm_open(&rt->vm, rt->err, sizeof(rt->err));
 	if (ret)
 		return ret;
@@ -369,6 +425,30 @@ static int setup(struct nc_runtime *rt)
 	ret = nc_devices_init(&rt->cell.devs, &rt->m, rt->err, sizeof(rt->err));
 	if (!ret)
 		step_done(rt, "devices");
+	return ret;
+}
+
+static int setup(struct nc_runtime *rt)
+{
+	const struct nc_config *c = &rt->cell.cfg;
+	int ret;
+
+	rt->m.ops = &kvm_machine_ops;
+	rt->m.hv = &rt->vm;
+	rt->m.cfg = c;
+	pthread_mutex_init(&rt->m.lock, NULL);
+	rt->m.stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (rt->m.stop_fd < 0)
+		return nc_errf(-errno, rt->err, sizeof(rt->err), "eventfd: %s", strerror(errno));
+	nc_sandbox_set_stop_fd(rt->m.stop_fd);
+	ret = create_ion(rt);
+	if (ret)
+		return ret;
+	step_done(rt, "ION window and valves");
+	rt->m.ion = rt->ion;
+	ret = setup_exports(rt);
+	if (!ret)
+		ret = setup_vm(rt);
 	if (!ret)
 		rt->m.smaps_fd = rt->smaps_fd = nc_footprint_open();
 	return ret;
@@ -377,21 +457,32 @@ static int setup(struct nc_runtime *rt)
 static int arm_sandbox(struct nc_runtime *rt)
 {
 	const struct nc_config *c = &rt->cell.cfg;
+	/*
+	 * Not yet confined: a restart builds a new VM (new vCPU threads, the
+	 * initramfs read again), and an export's ublk start thread works the
+	 * ublk control device after the guest reports. Such cells run without
+	 * the seccomp filters and Landlock, and say so (docs/security.md).
+	 */
+	bool limited = c->restart == NC_RESTART_ON_FAILURE || c->nr_export;
 	struct nc_sandbox_opts o = {
-		.seccomp = c->sandbox_seccomp,
-		.landlock = true,
+		.seccomp = c->sandbox_seccomp && !limited,
+		.landlock = !limited,
 		.set_ids = c->sandbox_set_ids,
 		.uid = c->sandbox_uid,
 		.gid = c->sandbox_gid,
 	};
 	int abi;
 
-	if (!o.seccomp)
+	if (limited)
+		fprintf(stderr,
+			"nipcell-vmm: WARNING: %s: this cell runs WITHOUT seccomp filters and Landlock (not yet confined: docs/security.md); the privilege drop still applies.\n",
+			c->restart == NC_RESTART_ON_FAILURE ? "[cell] restart" : "[[export]]");
+	else if (!o.seccomp)
 		fprintf(stderr,
 			"nipcell-vmm: WARNING: [sandbox] seccomp = false: NO SYSTEM-CALL FILTERS.\n"
 			"nipcell-vmm: WARNING: a bug the guest can exploit gets every system call this process may make. For debugging only.\n");
 	abi = nc_landlock_abi();
-	if (abi <= 0)
+	if (abi <= 0 && o.landlock)
 		pr_info("warning: this kernel has no Landlock (%s): the cell runs without file-system confinement (docs/security.md)",
 			strerror(-abi));
 	return nc_sandbox_arm(&o, rt->err, sizeof(rt->err));
@@ -425,6 +516,9 @@ static int start(struct nc_runtime *rt)
 		return nc_errf(ret, rt->err, sizeof(rt->err), "ion service thread: %s",
 			       strerror(-ret));
 	step_done(rt, "ION service thread");
+	ret = start_exports(rt);
+	if (ret)
+		return ret;
 	if (c->control_socket) {
 		ret = nc_control_start(&rt->ctl, c->control_socket, &rt->m, rt->ion,
 				       rt->err, sizeof(rt->err));
@@ -514,6 +608,129 @@ static void report_boot(struct nc_runtime *rt)
 		pr_info("boot: the guest wrote no boot stamp (/init never started)");
 }
 
+/* ---- [cell] restart: a new guest in the same process ---- */
+
+/* Whether the cell restarts from this stop ([cell] restart, restart_limit). */
+static bool restart_wanted(struct nc_runtime *rt)
+{
+	const struct nc_config *c = &rt->cell.cfg;
+
+	if (c->restart != NC_RESTART_ON_FAILURE ||
+	    (rt->m.stop != NC_STOP_RESET && rt->m.stop != NC_STOP_CRASH))
+		return false;
+	if (rt->m.restarts >= c->restart_limit) {
+		pr_info("%s: restart_limit %u reached, not restarting", rt->m.stop_why,
+			c->restart_limit);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The old guest goes: its vCPUs stop, its devices exit, its VM closes. The
+ * ION host (window, disks, tap, export devices, statistics), guest RAM,
+ * the control socket and the console stay.
+ */
+static void stop_guest(struct nc_runtime *rt)
+{
+	unsigned i;
+
+	rt->m.stopping = true;
+	for (i = 0; i < rt->nr_vcpus; i++)
+		nc_vcpu_kick(&rt->vcpus[i]);
+	for (i = 0; i < rt->nr_vcpus; i++)
+		nc_vcpu_join(&rt->vcpus[i]);
+	nc_devices_exit(&rt->cell.devs, &rt->m);
+	for (i = 0; i < rt->nr_vcpus; i++)
+		nc_vcpu_destroy(&rt->vcpus[i]);
+	rt->nr_vcpus = 0;
+	nc_vm_close(&rt->vm);
+}
+
+/* The new guest's command line says it is one: nc.restarts=N. */
+static void restart_bootargs(struct nc_runtime *rt, unsigned n)
+{
+	char *b = rt->cell.bootargs;
+
+	if (!rt->bootargs_len)
+		rt->bootargs_len = strlen(b);
+	snprintf(b + rt->bootargs_len, sizeof(rt->cell.bootargs) - rt->bootargs_len,
+		 " nc.restarts=%u", n);
+}
+
+/*
+ * A new VM rather than the old one reset in place: every vCPU, memslot,
+ * the vGIC (its pending and active interrupts, its redistributors) and
+ * every device start from KVM's and our own initial state, exactly as at
+ * the first boot, with no state of the crashed guest to forget to clear.
+ * It costs a few milliseconds; the guest's boot costs seconds.
+ */
+static int restart_guest(struct nc_runtime *rt)
+{
+	double t0 = now_ms();
+	char why[sizeof(rt->m.stop_why)];
+	uint64_t cnt;
+	unsigned i, n;
+	int ret;
+
+	memcpy(why, rt->m.stop_why, sizeof(why));
+	stop_guest(rt);
+	/* Held export requests stay with the host, for the next guest. */
+	ret = ion_host_reset(rt->ion);
+	if (ret)
+		return nc_errf(ret, rt->err, sizeof(rt->err), "restart: resetting the ION window: %s",
+			       strerror(-ret));
+	if (read(rt->m.stop_fd, &cnt, sizeof(cnt)) != sizeof(cnt))
+		return nc_errf(-errno, rt->err, sizeof(rt->err), "restart: stop eventfd: %s",
+			       strerror(errno));
+	pthread_mutex_lock(&rt->m.lock);
+	rt->m.stop = NC_STOP_NONE;
+	rt->m.stop_why[0] = '\0';
+	pthread_mutex_unlock(&rt->m.lock);
+	memset(&rt->m.mmio, 0, sizeof(rt->m.mmio));
+	rt->t_init = 0;		/* the new guest's boot stamp */
+	/*
+	 * Zero pages: nothing of the old guest's memory reaches the new one. A
+	 * fresh anonymous mapping at the same address (no memslot refers to
+	 * it any more): madvise() may be missing (CONFIG_ADVISE_SYSCALLS).
+	 */
+	if (mmap(rt->ram_base, rt->ram_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+		return nc_errf(-errno, rt->err, sizeof(rt->err), "restart: clearing guest RAM: %s",
+			       strerror(errno));
+	if (rt->cell.cfg.ksm && madvise(rt->ram_base, rt->ram_size, MADV_MERGEABLE) < 0)
+		pr_warn("warning: [cell] ksm: madvise(MADV_MERGEABLE): %s", strerror(errno));
+	n = __atomic_add_fetch(&rt->m.restarts, 1, __ATOMIC_RELAXED);
+	restart_bootargs(rt, n);
+	rt->m.stopping = false;
+	ret = setup_vm(rt);
+	for (i = 0; !ret && i < rt->nr_vcpus; i++) {
+		ret = nc_vcpu_start(&rt->vcpus[i], &rt->m);
+		if (ret)
+			nc_errf(ret, rt->err, sizeof(rt->err), "vcpu %u thread: %s", i,
+				strerror(-ret));
+	}
+	if (ret)
+		return ret;
+	rt->restart_ms = now_ms() - t0;
+	pr_info("%s: restart %u of %u, a new guest started in %.1f ms", why, n,
+		rt->cell.cfg.restart_limit, rt->restart_ms);
+	return 0;
+}
+
+/* Waits for a stop; restarts the guest while the cell says so. */
+static void run_cell(struct nc_runtime *rt, int sig_fd)
+{
+	wait_for_stop(rt, sig_fd);
+	while (restart_wanted(rt)) {
+		if (restart_guest(rt)) {
+			nc_machine_stop(&rt->m, NC_STOP_ERROR, "%s", rt->err);
+			break;
+		}
+		wait_for_stop(rt, sig_fd);
+	}
+}
+
 static void report_stats(struct nc_runtime *rt)
 {
 	char line[256];
@@ -553,6 +770,7 @@ static void teardown(struct nc_runtime *rt)
 	step_done(rt, "teardown: vCPUs stopped");
 	nc_devices_exit(&rt->cell.devs, &rt->m);
 	nc_control_stop(&rt->ctl);
+	stop_exports(rt);
 	step_done(rt, "teardown: devices and control socket");
 	if (rt->ion) {
 		int ret = ion_host_stop(rt->ion);
@@ -574,6 +792,7 @@ static void destroy(struct nc_runtime *rt)
 		munmap(rt->ram_base, rt->ram_size);
 	if (rt->ion)
 		ion_host_destroy(rt->ion);
+	remove_exports(rt);
 	if (rt->m.stop_fd >= 0)
 		close(rt->m.stop_fd);
 	if (rt->smaps_fd >= 0)
@@ -678,7 +897,7 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 		rt->cell.nr_valves == 1 ? "" : "s", now_ms() - t0);
 	pr_info("sandbox: %s; lockdown in %.1f ms", nc_sandbox_summary(), now_ms() - t_lock);
 
-	wait_for_stop(rt, sig_fd);
+	run_cell(rt, sig_fd);
 	if (nc_sandbox_violated()) {
 		/* A thread may be compromised: no teardown that could need it. */
 		pr_info("stopped by the sandbox after %.2f s: a forbidden system call (above); exit status %d",
@@ -705,6 +924,11 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 		pr_warn("%s", rt->m.stop_why);
 	report_boot(rt);
 	report_stats(rt);
+	if (rt->m.restarts)
+		pr_info("cell restarts=%u (the last took %.1f ms to a new guest)", rt->m.restarts,
+			rt->restart_ms);
+	else if (rt->cell.cfg.restart == NC_RESTART_ON_FAILURE)
+		pr_info("cell restarts=0");
 	if (rss_kib >= 0)
 		pr_info("VMM resident memory outside guest RAM and the ION window: %ld KiB", rss_kib);
 	write_report(rt, opts->report, status, gst, rss_kib, t0);

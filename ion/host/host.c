@@ -62,6 +62,17 @@ static int check_spec(const struct ion_host_spec *s, char *err, size_t errlen)
 		if (rc)
 			return rc;
 	}
+	if (s->nr_export > ION_HOST_MAX_EXPORT)
+		return nc_errf(-EINVAL, err, errlen, "nr_export %u > %d",
+				s->nr_export, ION_HOST_MAX_EXPORT);
+	for (unsigned i = 0; i < s->nr_export; i++) {
+		const char *d = s->export[i].guest_device;
+
+		if (!d || !*d || strlen(d) >= ION_EXPORT_DEVICE_MAX)
+			return nc_errf(-EINVAL, err, errlen,
+					"export[%u] guest_device: 1 to %d bytes",
+					i, ION_EXPORT_DEVICE_MAX - 1);
+	}
 	if (s->net) {
 		unsigned mtu = s->net_cfg.mtu;
 
@@ -122,6 +133,12 @@ static int copy_spec(struct ion_host *h, const struct ion_host_spec *spec)
 		if (!h->paths[i])
 			return -ENOMEM;
 		h->spec.blk[i].path = h->paths[i];
+	}
+	for (unsigned i = 0; i < spec->nr_export && i < ION_HOST_MAX_EXPORT; i++) {
+		h->export_dev[i] = strdup(spec->export[i].guest_device);
+		if (!h->export_dev[i])
+			return -ENOMEM;
+		h->spec.export[i].guest_device = h->export_dev[i];
 	}
 	if (spec->net_cfg.tap) {
 		h->paths[ION_HOST_MAX_BLK] = strdup(spec->net_cfg.tap);
@@ -214,6 +231,10 @@ static int create_queues(struct ion_host *h, char *err, size_t errlen)
 	if (h->fail_fd < 0)
 		return nc_errf(-errno, err, errlen, "ion failure eventfd: %s",
 				strerror(errno));
+	h->reset_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (h->reset_fd < 0)
+		return nc_errf(-errno, err, errlen, "ion reset eventfd: %s",
+				strerror(errno));
 	return 0;
 }
 
@@ -255,6 +276,7 @@ int ion_host_create(struct ion_host **out, const struct ion_host_spec *spec,
 	h->memfd = -1;
 	h->ctl_fd = -1;
 	h->fail_fd = -1;
+	h->reset_fd = -1;
 	h->size = spec->size;
 	rc = copy_spec(h, spec);
 	if (rc) {
@@ -312,12 +334,16 @@ void ion_host_destroy(struct ion_host *h)
 		close(h->ctl_fd);
 	if (h->fail_fd >= 0)
 		close(h->fail_fd);
+	if (h->reset_fd >= 0)
+		close(h->reset_fd);
 	if (h->win)
 		munmap((char *)h->win - ION_GUARD, h->size + 2 * ION_GUARD);
 	if (h->memfd >= 0)
 		close(h->memfd);
 	for (unsigned i = 0; i <= ION_HOST_MAX_BLK; i++)
 		free(h->paths[i]);
+	for (unsigned i = 0; i < ION_HOST_MAX_EXPORT; i++)
+		free(h->export_dev[i]);
 	free(h);
 }
 

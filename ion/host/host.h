@@ -39,6 +39,7 @@ enum ion_ud_kind {
 	ION_UD_IO,		/* backend I/O of one request */
 	ION_UD_CANCEL,		/* an async cancel; result ignored */
 	ION_UD_TIMER,		/* a budget timeout: a throttled queue may go */
+	ION_UD_UBLK,		/* an export valve's ublk URING_CMD (tag) */
 };
 
 static inline uint64_t ion_ud(enum ion_ud_kind k, unsigned v, unsigned q,
@@ -104,6 +105,13 @@ struct ion_valve_ops {
 	 */
 	void (*cost)(const struct ion_hq *q, const struct ion_sqe *s,
 		     uint64_t *bytes, uint64_t *ops);
+	/*
+	 * Optional: serves the queue instead of ion_queue_service() (a valve
+	 * whose SQ the host produces: export). Same return convention.
+	 */
+	bool (*service)(struct ion_hq *q);
+	/* Optional: after a reset re-seeded the window (guest restart). */
+	void (*reset)(struct ion_hvalve *v);
 	/* true: the queue's CQ is not a completion ring (input events). */
 	bool no_completions;
 };
@@ -170,6 +178,8 @@ struct ion_hvalve {
 	uint64_t bytes;			/* capacity in bytes */
 	/* net */
 	char tap[16];
+	/* export (export.c) */
+	struct ion_export *exp;
 	/* input: the CQ is produced under this lock by any thread */
 	pthread_mutex_t lock;
 	struct ion_vbudget budget;	/* block, net */
@@ -181,6 +191,7 @@ struct ion_host {
 	int memfd;
 	struct ion_host_spec spec;	/* paths point into path_buf */
 	char *paths[ION_HOST_MAX_BLK + 1];
+	char *export_dev[ION_HOST_MAX_EXPORT];
 	unsigned nr_valves;
 	struct ion_hvalve *valves[ION_MAX_VALVES];
 	struct ion_hvalve *input;
@@ -195,6 +206,10 @@ struct ion_host {
 	bool running;
 	int stop_req;			/* atomic: ion_host_stop() asked */
 	bool stopping;
+	bool resetting;			/* stopping for a reset: hold, do not fail */
+	int reset_req;			/* atomic: ion_host_reset() asked the thread */
+	int reset_rc;
+	int reset_fd;			/* eventfd: the thread finished a reset */
 	int64_t stop_ms;		/* CLOCK_MONOTONIC when stopping began */
 	bool cancelled;			/* in-flight I/O was asked to cancel */
 	int thread_err;			/* atomic: the thread's -errno */
@@ -257,7 +272,8 @@ int ion_ring_setup(struct ion_host *h, char *err, size_t errlen);
 struct io_uring_sqe *ion_get_sqe(struct ion_host *h);
 int ion_service_pass(struct ion_host *h, bool wait, int timeout_ms);
 
-/* blk.c, net.c, input.c */
-extern const struct ion_valve_type ion_blk_type, ion_net_type, ion_input_type;
+/* blk.c, net.c, input.c, export.c */
+extern const struct ion_valve_type ion_blk_type, ion_net_type, ion_input_type,
+	ion_export_type;
 
 #endif /* NC_ION_HOST_PRIV_H */

@@ -9,6 +9,7 @@
  * are registered, the opcodes restricted to those the valves use, then the
  * ring is enabled.
  */
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -94,6 +95,7 @@ static int restrict_ring(struct ion_host *h)
 		IORING_OP_WRITE_FIXED, IORING_OP_FSYNC, IORING_OP_FALLOCATE,
 		IORING_OP_ASYNC_CANCEL,
 		IORING_OP_TIMEOUT,	/* budgets: a throttled queue may go */
+		IORING_OP_URING_CMD,	/* export valves: ublk FETCH/COMMIT */
 	};
 	struct io_uring_restriction res[ARRAY_SIZE(ops) + 1];
 	unsigned n = 0;
@@ -243,6 +245,11 @@ static void dispatch(struct ion_host *h, uint64_t ud, int res)
 		if (ION_UD_TAG(ud) == h->timer_seq)
 			h->timer_ns = 0;
 		break;
+	case ION_UD_UBLK:
+		/* not backend I/O: ublk holds these until a request comes */
+		v = h->valves[vi];
+		v->ops->complete(&v->q[qi], ION_UD_TAG(ud), res);
+		break;
 	default:
 		break;
 	}
@@ -334,7 +341,8 @@ static bool service_valve(struct ion_hvalve *v)
 	if (v->ops->cost)
 		ion_budget_pick_up(v);
 	for (unsigned q = 0; q < v->desc.nr_queues && !v->broken; q++)
-		more |= ion_queue_service(&v->q[q]);
+		more |= v->ops->service ? v->ops->service(&v->q[q]) :
+					  ion_queue_service(&v->q[q]);
 	return more;
 }
 
@@ -432,6 +440,20 @@ static void thread_failed(struct ion_host *h, int rc)
 		return;	/* a full counter is readable already */
 }
 
+static int reset_now(struct ion_host *h);
+
+/* ion_host_reset() while the thread runs: the thread resets, then goes on. */
+static void thread_reset(struct ion_host *h)
+{
+	uint64_t one = 1;
+
+	h->reset_rc = reset_now(h);
+	io_uring_submit(&h->ring);
+	__atomic_store_n(&h->reset_req, 0, __ATOMIC_RELEASE);
+	if (write(h->reset_fd, &one, sizeof(one)) != sizeof(one))
+		return;	/* readable already */
+}
+
 static void *service_thread(void *arg)
 {
 	struct ion_host *h = arg;
@@ -447,6 +469,8 @@ static void *service_thread(void *arg)
 
 		if (!h->stopping && __atomic_load_n(&h->stop_req, __ATOMIC_ACQUIRE))
 			begin_stop(h);
+		if (!h->stopping && __atomic_load_n(&h->reset_req, __ATOMIC_ACQUIRE))
+			thread_reset(h);
 		if (h->spec.fail_thread) {
 			rc = h->spec.fail_thread;	/* test only */
 			break;
@@ -551,19 +575,25 @@ int ion_host_poll(struct ion_host *h, int timeout_ms)
 	return rc < 0 ? rc : (int)h->inflight_io;
 }
 
-int ion_host_reset(struct ion_host *h)
+/*
+ * Drains backend I/O, empties every ring, clears broken valves and re-seeds
+ * the header. Export valves keep their host requests (h->resetting) for
+ * the next guest. On the service thread when it runs, else the caller's.
+ */
+static int reset_now(struct ion_host *h)
 {
 	int tries = 100;
 
-	if (h->running)
-		return -EBUSY;
+	h->resetting = true;
 	if (!h->stopping)
 		begin_stop(h);
 	while (h->inflight_io && tries-- && !stop_tick(h))
 		if (ion_service_pass(h, true, 100) < 0)
 			break;
-	if (h->inflight_io)
+	if (h->inflight_io) {
+		h->resetting = false;
 		return -ETIMEDOUT;
+	}
 	for (unsigned i = 0; i < h->nr_valves; i++) {
 		struct ion_hvalve *v = h->valves[i];
 
@@ -576,6 +606,29 @@ int ion_host_reset(struct ion_host *h)
 		pthread_mutex_unlock(&v->lock);
 	}
 	ion_seed(h);
+	for (unsigned i = 0; i < h->nr_valves; i++)
+		if (h->valves[i]->ops->reset)
+			h->valves[i]->ops->reset(h->valves[i]);
 	h->stopping = false;
+	h->resetting = false;
 	return 0;
+}
+
+int ion_host_reset(struct ion_host *h)
+{
+	struct pollfd p = { .fd = h->reset_fd, .events = POLLIN };
+	uint64_t one = 1, cnt;
+
+	if (!h->running)
+		return reset_now(h);
+	/* The thread must do it: ublk ties an export queue to that thread. */
+	__atomic_store_n(&h->reset_req, 1, __ATOMIC_RELEASE);
+	if (write(h->ctl_fd, &one, sizeof(one)) != sizeof(one))
+		return -errno;
+	/* It drains for at most ION_STOP_LIMIT_MS; allow twice that. */
+	if (poll(&p, 1, 2 * ION_STOP_LIMIT_MS + 1000) <= 0)
+		return -ETIMEDOUT;
+	if (read(h->reset_fd, &cnt, sizeof(cnt)) != sizeof(cnt))
+		return -errno;
+	return h->reset_rc;
 }

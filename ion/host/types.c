@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The valve types this host has, in the order valves are numbered (block
- * first, then net, then input). Layout, opening and naming all go through
+ * first, then net, then input, then export). Layout, opening and naming all go through
  * this table; a type that is not in it is an error, never shaped like
  * another. Each entry is defined in its valve's file.
  */
@@ -11,6 +11,7 @@ const struct ion_valve_type *const ion_valve_types[] = {
 	&ion_blk_type,
 	&ion_net_type,
 	&ion_input_type,
+	&ion_export_type,
 };
 const unsigned ion_nr_valve_types = ARRAY_SIZE(ion_valve_types);
 

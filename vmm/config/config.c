@@ -171,6 +171,7 @@ int nc_config_parse(struct nc_config *c, const char *file, const char *text,
 	}
 	c->vcpus = 1;
 	c->memory = 256ULL << 20;
+	c->restart_limit = NC_RESTART_LIMIT_DEFAULT;
 	c->ion_base = ION_DEFAULT_BASE;
 	c->ion_size = ION_DEFAULT_SIZE;
 	c->console_mode = NC_CONSOLE_STDIO;
@@ -211,5 +212,7 @@ void nc_config_free(struct nc_config *c)
 	free(c->control_socket);
 	free(c->sandbox_user);
 	free(c->sandbox_group);
+	for (i = 0; i < NC_MAX_EXPORT; i++)
+		free(c->export_device[i]);
 	memset(c, 0, sizeof(*c));
 }

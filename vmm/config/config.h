@@ -22,6 +22,9 @@
 #define NC_MAX_BLK		ION_HOST_MAX_BLK	/* [[blk]] tables */
 #define NC_MAX_PCI		4		/* [[pci]] tables */
 #define NC_PCI_ADDR_LEN		12		/* "DDDD:BB:DD.F" */
+#define NC_MAX_EXPORT		ION_HOST_MAX_EXPORT	/* [[export]] tables */
+#define NC_RESTART_LIMIT_DEFAULT	3	/* [cell] restart_limit */
+#define NC_RESTART_LIMIT_MAX		100
 #define NC_CONFIG_MAX_SIZE	65536		/* bytes in a cell file */
 #define NC_CONFIG_NAME_MAX	64		/* characters in [cell] name */
 #define NC_CONFIG_CMDLINE_MAX	1536		/* bytes in [boot] cmdline */
@@ -50,6 +53,12 @@ struct nc_pci_cfg {
 	char host[NC_PCI_ADDR_LEN + 1];	/* "0000:00:01.0", lower case */
 };
 
+/* [cell] restart: what a guest reset or crash does to the cell */
+enum nc_restart {
+	NC_RESTART_NO,			/* the VMM exits (NC_EXIT_RESET/CRASH) */
+	NC_RESTART_ON_FAILURE,		/* a new guest, in the same process */
+};
+
 enum nc_console_mode {
 	NC_CONSOLE_STDIO,
 	NC_CONSOLE_FILE,
@@ -66,6 +75,8 @@ struct nc_config {
 	uint64_t memory;		/* bytes */
 	bool ksm;			/* MADV_MERGEABLE on guest RAM */
 	enum nc_log_level log;		/* default NC_LOG_NORMAL */
+	enum nc_restart restart;
+	unsigned restart_limit;		/* restarts per run */
 
 	/* [boot]: kernel and initramfs resolved against dir */
 	char *kernel;
@@ -102,6 +113,10 @@ struct nc_config {
 	unsigned nr_pci;
 	struct nc_pci_cfg pci[NC_MAX_PCI];
 
+	/* [[export]]: guest block devices served to the host (ublk) */
+	unsigned nr_export;
+	char *export_device[NC_MAX_EXPORT];
+
 	/* [input] */
 	bool input;
 
@@ -125,6 +140,7 @@ struct nc_config {
 	unsigned line_ion_base, line_ion_size;
 	unsigned line_console_path, line_serial_path;
 	unsigned line_blk[NC_MAX_BLK];	/* the path = line of each disk */
+	unsigned line_export[NC_MAX_EXPORT];	/* each [[export]] header */
 	unsigned line_net, line_net_tap;
 	unsigned line_pci[NC_MAX_PCI];	/* the host = line of each device */
 	unsigned line_control_socket;
@@ -171,10 +187,10 @@ int nc_config_check_files(const struct nc_config *c, char *err, size_t errlen);
 int nc_config_resolve_ids(struct nc_config *c, const char *passwd, const char *group,
 			  char *err, size_t errlen);
 
-/* Valves the cell has, in ION order: every blk, then net, then input. */
+/* Valves the cell has, in ION order: every blk, then net, input, export. */
 static inline unsigned nc_config_nr_valves(const struct nc_config *c)
 {
-	return c->nr_blk + c->net + c->input;
+	return c->nr_blk + c->net + c->input + c->nr_export;
 }
 
 /* Free everything c owns and zero it. */

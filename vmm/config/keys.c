@@ -204,6 +204,40 @@ static int set_log(struct ctx *x, const struct nc_toml_value *v)
 	}
 	return nc_cfg_fail(x, v->pos, "log must be \"quiet\", \"normal\" or \"verbose\", not \"%s\"",
 			   nc_shown(v->str));
+	return 0;
+}
+
+static int set_restart(struct ctx *x, const struct nc_toml_value *v)
+{
+	if (want(x, v, NC_TOML_STRING))
+		return -EINVAL;
+	if (!strcmp(v->str, "no"))
+		x->c->restart = NC_RESTART_NO;
+	else if (!strcmp(v->str, "on-failure"))
+		x->c->restart = NC_RESTART_ON_FAILURE;
+	else
+		return nc_cfg_fail(x, v->pos, "restart must be \"no\" or \"on-failure\", not \"%s\"",
+				   nc_shown(v->str));
+	return 0;
+}
+
+static int set_restart_limit(struct ctx *x, const struct nc_toml_value *v)
+{
+	uint64_t n = 0;
+
+	if (get_uint(x, v, 1, NC_RESTART_LIMIT_MAX, &n))
+		return -EINVAL;
+	x->c->restart_limit = n;
+	return 0;
+}
+
+/* restart_limit means nothing without restart = "on-failure". */
+static int close_cell(struct ctx *x)
+{
+	if (x->seen[6].line && x->c->restart != NC_RESTART_ON_FAILURE)
+		return nc_cfg_fail(x, x->seen[6],
+				   "restart_limit is only used with restart = \"on-failure\"");
+	return 0;
 }
 
 /* ---- [boot] ---- */
@@ -488,6 +522,50 @@ static int close_pci(struct ctx *x)
 	return 0;
 }
 
+/* ---- [[export]] ---- */
+
+static int open_export(struct ctx *x)
+{
+	if (x->c->nr_export == NC_MAX_EXPORT)
+		return nc_cfg_fail(x, x->cur_pos, "too many exports: at most %d [[export]] tables",
+				   NC_MAX_EXPORT);
+	x->c->line_export[x->c->nr_export++] = x->cur_pos.line;
+	return 0;
+}
+
+/* A name under /dev (loop0, nxblk0) or an absolute path, as the guest sees it. */
+static int set_export_device(struct ctx *x, const struct nc_toml_value *v)
+{
+	char **d = &x->c->export_device[x->c->nr_export - 1];
+	const char *s;
+
+	if (get_str(x, v, d))
+		return -EINVAL;
+	if (!**d || strlen(*d) >= ION_EXPORT_DEVICE_MAX)
+		return nc_cfg_fail(x, v->pos, "guest_device must be 1 to %d bytes",
+				   ION_EXPORT_DEVICE_MAX - 1);
+	for (s = *d; *s; s++)
+		if (*s == ' ' || *s == '\t' || (**d != '/' && *s == '/'))
+			return nc_cfg_fail(x, v->pos, "guest_device \"%s\" must be a device name under /dev (\"loop0\") or an absolute path, without blanks",
+					   *d);
+	return 0;
+}
+
+static int close_export(struct ctx *x)
+{
+	struct nc_config *c = x->c;
+	unsigned i, n = c->nr_export - 1;
+
+	if (!c->export_device[n])
+		return nc_cfg_fail(x, x->cur_pos, "[[export]] needs a guest_device = \"...\"");
+	for (i = 0; i < n; i++)
+		if (!strcmp(c->export_device[i], c->export_device[n]))
+			return nc_cfg_fail(x, x->seen[0],
+					   "guest_device '%s' is already exported by the [[export]] on line %u",
+					   c->export_device[n], c->line_export[i]);
+	return 0;
+}
+
 /* ---- [net] ---- */
 
 static int open_net(struct ctx *x)
@@ -604,6 +682,8 @@ static const struct key cell_keys[] = {
 	{ "memory", set_memory },
 	{ "ksm", set_ksm },
 	{ "log", set_log },
+	{ "restart", set_restart },
+	{ "restart_limit", set_restart_limit },	/* index 6: close_cell */
 };
 static const struct key boot_keys[] = {
 	{ "kernel", set_kernel },
@@ -639,6 +719,9 @@ static const struct key net_keys[] = {
 	{ "mtu", set_net_mtu },
 	NC_CFG_BUDGET_KEYS,	/* at NC_CFG_BUDGET_KEY0 */
 };
+static const struct key export_keys[] = {
+	{ "guest_device", set_export_device },
+};
 static const struct key input_keys[] = {
 	{ "enabled", set_input },
 };
@@ -660,7 +743,7 @@ static int close_boot(struct ctx *x)
 }
 
 const struct table nc_cfg_tables[] = {
-	{ "cell", false, KEYS(cell_keys) },
+	{ "cell", false, KEYS(cell_keys), .close = close_cell },
 	{ "boot", false, KEYS(boot_keys), .close = close_boot },
 	{ "ion", false, KEYS(ion_keys), .close = close_ion },
 	{ "console", false, KEYS(console_keys), .close = close_console },
@@ -672,6 +755,8 @@ const struct table nc_cfg_tables[] = {
 	{ "input", false, KEYS(input_keys) },
 	{ "control", false, KEYS(control_keys) },
 	{ "sandbox", false, KEYS(sandbox_keys) },
+	{ "export", true, KEYS(export_keys), .open = open_export,
+	  .close = close_export },
 };
 
 const unsigned nc_cfg_nr_tables = NC_ARRAY_SIZE(nc_cfg_tables);

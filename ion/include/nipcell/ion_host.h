@@ -26,6 +26,7 @@
 #include <nipcell/ion.h>
 
 #define ION_HOST_MAX_BLK	4
+#define ION_HOST_MAX_EXPORT	2	/* export valves (ABI 1.1) */
 
 /*
  * The net valve's frame buffers and the MTU range they allow: a frame is
@@ -98,6 +99,11 @@ struct ion_host_spec {
 		struct ion_budget budget;	/* all 0: unlimited */
 	} net_cfg;
 	bool input;
+	unsigned nr_export;	/* 0..ION_HOST_MAX_EXPORT export valves, ids 0.. */
+	struct {
+		/* the guest's block device: a name under /dev, or a path */
+		const char *guest_device;
+	} export[ION_HOST_MAX_EXPORT];
 	bool corrupt_magic;	/* test only: seed a wrong magic */
 	uint32_t ring_start;	/* test only: first index of every ring */
 	int fail_thread;	/* test only: -errno the service thread's
@@ -206,8 +212,12 @@ int ion_host_thread_error(struct ion_host *h);
  */
 int ion_host_poll(struct ion_host *h, int timeout_ms);
 /*
- * Guest reset (not while running): drains backend I/O, empties every ring,
- * clears broken valves and re-seeds the header as ion_host_create() did.
+ * Guest reset: drains backend I/O, empties every ring, clears broken valves
+ * and re-seeds the header as ion_host_create() did. Export valves keep the
+ * host's requests the guest had not completed and give them to the next
+ * guest. While the service thread runs it does the reset itself (ublk ties
+ * an export queue to that thread) and this call waits for it (-ETIMEDOUT
+ * after about 5 s).
  */
 int ion_host_reset(struct ion_host *h);
 
@@ -243,5 +253,53 @@ int ion_host_set_budget(struct ion_host *h, unsigned v, enum ion_budget_kind k,
 			const struct ion_bucket_cfg *b);
 /* Thread-safe: the budget valve v has now (all zeros: none). */
 int ion_host_get_budget(struct ion_host *h, unsigned v, struct ion_budget *out);
+
+/*
+ * Export valves (ABI 1.1; docs/export.md): the guest serves a block device
+ * to the host. The VMM creates a ublk device per export valve (vmm/ublk.c)
+ * and attaches its queue 0 before ion_host_start(); the service thread
+ * then fetches ublk's requests and gives them to the guest.
+ */
+struct ion_export_geometry {
+	uint64_t capacity;		/* 512-byte sectors */
+	uint32_t logical_block_size, physical_block_size;
+	uint32_t max_sectors;		/* capped at the slot size */
+	uint32_t flags;			/* ION_BLK_F_* */
+	uint32_t max_discard_sectors, max_write_zeroes_sectors;
+	uint32_t discard_granularity;
+};
+
+/* The valve index of export valve id, or -ENOENT. */
+int ion_host_export_valve(struct ion_host *h, unsigned id);
+/* Queue depth (= ublk tags = data slots) and slot size of export valve v. */
+uint32_t ion_host_export_depth(struct ion_host *h, unsigned v);
+uint32_t ion_host_export_slot_size(struct ion_host *h, unsigned v);
+/*
+ * Before ion_host_start(): ublk queue 0 of /dev/ublkcN (cdev_fd, kept open
+ * by the caller), its mapped descriptor array, and N (dev_id).
+ */
+int ion_host_export_attach(struct ion_host *h, unsigned v, int cdev_fd,
+			   const void *iod, int dev_id);
+/* The VMM says /dev/ublkbN exists (START_DEV succeeded) or no longer does. */
+void ion_host_export_set_ready(struct ion_host *h, unsigned v, bool ready);
+/*
+ * Thread-safe. For `stats`: "export 0 /dev/ublkb0 ready=1 sectors=131072
+ * guest=nxblk0" ("none" before a ublk device is attached).
+ */
+int ion_host_export_line(struct ion_host *h, unsigned v, char *buf, size_t len);
+/* Readable when the guest reported its device (or failed, or broke). */
+int ion_host_export_event_fd(struct ion_host *h, unsigned v);
+/*
+ * 0 and *g once the guest reported a valid device (its first report sizes
+ * the ublk device; a later guest must report the same capacity);
+ * -EAGAIN before; the guest's -errno when it cannot serve; -EIO broken.
+ */
+int ion_host_export_geometry(struct ion_host *h, unsigned v,
+			     struct ion_export_geometry *g);
+/*
+ * From now on every held and new host request completes with -EIO (the
+ * VMM calls it before it stops the ublk devices at exit).
+ */
+void ion_host_export_shutdown(struct ion_host *h);
 
 #endif /* NIPCELL_ION_HOST_H */

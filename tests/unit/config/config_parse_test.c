@@ -415,7 +415,8 @@ START_TEST(doc_lists_every_key)
 	ck_assert_int_eq(parse_as(&c, "cell.toml", "[zzz]\n", err), -EINVAL);
 	known_list(err, tables, sizeof(tables));
 	for (t = strtok_r(tables, ", ", &tsave); t; t = strtok_r(NULL, ", ", &tsave)) {
-		bool array = !strcmp(t, "blk") || !strcmp(t, "pci");
+		/* the arrays of tables */
+		bool array = !strcmp(t, "blk") || !strcmp(t, "pci") || !strcmp(t, "export");
 
 		snprintf(text, sizeof(text), "%s%s%s\nzzz = 1\n",
 			 array ? "[[" : "[", t, array ? "]]" : "]");

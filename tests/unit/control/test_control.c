@@ -127,6 +127,12 @@ START_TEST(stats_lists_every_valve)
 	ck_assert_int_eq(nc_control_start(&ctl, sock, &m, ion, err, sizeof(err)), 0);
 	talk("input EV_KEY 30 1\n");
 	out = talk("stats\n");
+	/* the cell's restart count comes first, from the machine */
+	ck_assert_msg(!strncmp(out, "cell restarts=0\n", 16), "got: %s", out);
+	__atomic_store_n(&m.restarts, 2, __ATOMIC_RELAXED);
+	ck_assert_msg(!strncmp(talk("stats\n"), "cell restarts=2\n", 16), "restarts 2");
+	__atomic_store_n(&m.restarts, 0, __ATOMIC_RELAXED);
+	out = talk("stats\n");
 	ck_assert_msg(strstr(out, "valve 0 blk0 requests=0 "), "got: %s", out);
 	ck_assert_msg(strstr(out, "valve 1 blk1 requests=0 "), "got: %s", out);
 	ck_assert_msg(strstr(out, "valve 2 net0 requests=0 "), "got: %s", out);
@@ -250,7 +256,9 @@ START_TEST(stats_show_throttling)
 		usleep(10000);
 	ck_assert_uint_eq(__atomic_load_n(&sq->cons, __ATOMIC_ACQUIRE), 3);
 	out = talk("stats\n");
-	ck_assert_msg(sscanf(out, "valve 0 blk0 requests=3 %*s %*s %*s errors=0 broken=0 throttled=%llu throttled_ms=%llu",
+	/* after the first line, "cell restarts=0" */
+	ck_assert_msg(strstr(out, "valve 0 blk0 ") &&
+		      sscanf(strstr(out, "valve 0 blk0 "), "valve 0 blk0 requests=3 %*s %*s %*s errors=0 broken=0 throttled=%llu throttled_ms=%llu",
 			     &thr, &ms) == 2, "got: %s", out);
 	ck_assert_uint_eq(thr, 2);
 	/* 200 ms each, less the pass's lag at most */

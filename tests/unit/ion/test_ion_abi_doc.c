@@ -59,6 +59,16 @@ static struct field fields[] = {
 	F(ion_input_config, evbit), F(ion_input_config, relbit),
 	F(ion_input_config, keybit), F(ion_input_config, name),
 	F(ion_input_config, reserved),
+	F(ion_export_config, guest_device), F(ion_export_config, slot_size),
+	F(ion_export_config, host_reserved), F(ion_export_config, state),
+	F(ion_export_config, error), F(ion_export_config, capacity),
+	F(ion_export_config, logical_block_size),
+	F(ion_export_config, physical_block_size),
+	F(ion_export_config, max_sectors), F(ion_export_config, flags),
+	F(ion_export_config, max_discard_sectors),
+	F(ion_export_config, max_write_zeroes_sectors),
+	F(ion_export_config, discard_granularity),
+	F(ion_export_config, guest_reserved),
 };
 
 static const struct {
@@ -75,6 +85,7 @@ static const struct {
 	{ "ion_blk_config", sizeof(struct ion_blk_config) },
 	{ "ion_net_config", sizeof(struct ion_net_config) },
 	{ "ion_input_config", sizeof(struct ion_input_config) },
+	{ "ion_export_config", sizeof(struct ion_export_config) },
 };
 
 static struct field *lookup(const char *type, const char *name)

@@ -64,7 +64,7 @@
 
 #define ION_MAGIC		0x494F4E52U	/* "IONR" as a big-endian word */
 #define ION_ABI_MAJOR		1		/* incompatible layout changes */
-#define ION_ABI_MINOR		1		/* compatible additions (1: host_request, init_uptime_us) */
+#define ION_ABI_MINOR		1		/* compatible additions (1: host_request, init_uptime_us, export valve) */
 
 #define ION_DEFAULT_BASE	0x90000000ULL
 #define ION_DEFAULT_SIZE	0x01000000ULL	/* 16 MiB */
@@ -122,6 +122,7 @@
 #define ION_VALVE_BLK		1
 #define ION_VALVE_NET		2
 #define ION_VALVE_INPUT		3
+#define ION_VALVE_EXPORT	4		/* ABI 1.1: host submits, guest completes */
 
 /*
  * What both sides know of each valve type besides its number: its name
@@ -134,9 +135,11 @@
 #define ION_VALVE_BLK_NAME	"blk"
 #define ION_VALVE_NET_NAME	"net"
 #define ION_VALVE_INPUT_NAME	"input"
+#define ION_VALVE_EXPORT_NAME	"export"
 #define ION_BLK_QUEUES		1
 #define ION_NET_QUEUES		2		/* ION_NET_QUEUE_RX, ION_NET_QUEUE_TX */
 #define ION_INPUT_QUEUES	1
+#define ION_EXPORT_QUEUES	1
 
 /* ion_valve.status, written by the host. */
 #define ION_VALVE_S_BROKEN	(1U << 0)	/* no longer serviced */
@@ -147,6 +150,9 @@
 #define ION_ERR_CQ_INDEX	2		/* CQ cons jumped backwards or past prod */
 #define ION_ERR_LAYOUT		3		/* ring geometry in the window was altered */
 #define ION_ERR_HOST		4		/* the host's service failed; nothing is served */
+#define ION_ERR_CQ_ENTRY	5		/* export: a completion matching no request, or
+						 * with a status or length it cannot have */
+#define ION_ERR_EXPORT_CONFIG	6		/* export: the guest's device report is invalid */
 
 /*
  * Opcodes (ion_sqe.opcode). The block read/write and net TX/RX numbers are
@@ -274,6 +280,47 @@ struct ion_input_config {
 	__u32	reserved[8];
 };
 
+/*
+ * Export valve (ABI 1.1): the direction is reversed. The guest serves a
+ * block device of its own to the host: on queue 0 the HOST produces the SQ
+ * (struct ion_sqe with the ION_OP_BLK_* opcodes; off is the first 512-byte
+ * sector, data_off/len a slot of the data area, id the host's cookie) and
+ * consumes the CQ; the GUEST consumes the SQ and produces the CQ (struct
+ * ion_cqe: the request's id, 0 or a negative errno, len bytes moved).
+ * Notifications follow the same rule the other way round: the host raises
+ * the valve's interrupt when the SQ passes the guest's SQ event, the guest
+ * rings the queue's doorbell when the CQ passes the host's CQ event.
+ *
+ * The config has two halves with one writer each. The host writes the
+ * guest block device to serve (a name under /dev such as "loop0", or a
+ * path) and the slot size; the guest fills in the device's geometry, then
+ * store-releases state = ION_EXPORT_S_READY (or ION_EXPORT_S_FAILED with a
+ * negative errno in error), and rings the doorbell once.
+ */
+#define ION_EXPORT_S_NONE	0		/* the guest has not reported yet */
+#define ION_EXPORT_S_READY	1		/* geometry below is valid */
+#define ION_EXPORT_S_FAILED	2		/* the guest cannot serve: see error */
+#define ION_EXPORT_DEVICE_MAX	64		/* bytes in guest_device, NUL included */
+
+struct ion_export_config {
+	/* host-written */
+	char	guest_device[ION_EXPORT_DEVICE_MAX];	/* NUL-terminated */
+	__u32	slot_size;		/* data area bytes per request slot */
+	__u32	host_reserved[7];
+	/* guest-written */
+	__u32	state;			/* ION_EXPORT_S_* (store-release last) */
+	__s32	error;			/* -errno with ION_EXPORT_S_FAILED */
+	__u64	capacity;		/* in 512-byte sectors */
+	__u32	logical_block_size;	/* bytes */
+	__u32	physical_block_size;	/* bytes */
+	__u32	max_sectors;		/* largest READ/WRITE, 512-byte sectors */
+	__u32	flags;			/* ION_BLK_F_RO/FLUSH/DISCARD/WRITE_ZEROES */
+	__u32	max_discard_sectors;
+	__u32	max_write_zeroes_sectors;
+	__u32	discard_granularity;	/* bytes */
+	__u32	guest_reserved[13];
+};
+
 struct ion_valve {
 	__u16	type;		/* ION_VALVE_* */
 	__u16	id;		/* instance number per type: nxblk<id>, nx<id> */
@@ -288,6 +335,7 @@ struct ion_valve {
 		struct ion_blk_config	blk;
 		struct ion_net_config	net;
 		struct ion_input_config	input;
+		struct ion_export_config export;
 		__u8			raw[224];
 	} config;
 };
@@ -340,6 +388,7 @@ static inline const char *ion_valve_type_name(__u16 type)
 	case ION_VALVE_BLK:	return ION_VALVE_BLK_NAME;
 	case ION_VALVE_NET:	return ION_VALVE_NET_NAME;
 	case ION_VALVE_INPUT:	return ION_VALVE_INPUT_NAME;
+	case ION_VALVE_EXPORT:	return ION_VALVE_EXPORT_NAME;
 	default:		return (const char *)0;
 	}
 }
@@ -351,6 +400,7 @@ static inline unsigned int ion_valve_type_queues(__u16 type)
 	case ION_VALVE_BLK:	return ION_BLK_QUEUES;
 	case ION_VALVE_NET:	return ION_NET_QUEUES;
 	case ION_VALVE_INPUT:	return ION_INPUT_QUEUES;
+	case ION_VALVE_EXPORT:	return ION_EXPORT_QUEUES;
 	default:		return 0;
 	}
 }
@@ -371,6 +421,8 @@ ION_ASSERT_SIZE(struct ion_queue, 32);
 ION_ASSERT_SIZE(struct ion_blk_config, 64);
 ION_ASSERT_SIZE(struct ion_net_config, 64);
 ION_ASSERT_SIZE(struct ion_input_config, 184);
+ION_ASSERT_SIZE(struct ion_export_config, 192);
+ION_ASSERT_OFF(struct ion_export_config, state, 96);
 ION_ASSERT_SIZE(struct ion_valve, 320);
 ION_ASSERT_OFF(struct ion_valve, queues, 32);
 ION_ASSERT_OFF(struct ion_valve, config, 96);
@@ -383,7 +435,8 @@ ION_ASSERT_SIZE(struct ion_header, 80 + ION_MAX_VALVES * 320);
 _Static_assert(ION_NET_QUEUE_RX < ION_NET_QUEUES &&
 	       ION_NET_QUEUE_TX < ION_NET_QUEUES, "ion ABI: net queue numbers");
 _Static_assert(ION_BLK_QUEUES <= ION_MAX_QUEUES && ION_NET_QUEUES <= ION_MAX_QUEUES &&
-	       ION_INPUT_QUEUES <= ION_MAX_QUEUES, "ion ABI: queues per valve");
+	       ION_INPUT_QUEUES <= ION_MAX_QUEUES &&
+	       ION_EXPORT_QUEUES <= ION_MAX_QUEUES, "ion ABI: queues per valve");
 _Static_assert(sizeof(struct ion_header) <= ION_HEADER_SIZE,
 	       "ion ABI: header does not fit ION_HEADER_SIZE");
 

@@ -61,8 +61,9 @@ nvme-pattern)
 nvme-busy)
 	nvme_bound || exit 1
 	echo "NCT PASS guest-nvme-busy writing until the host kills the VMM"
+	# at 48 MiB: clear of cell 1's ext2 (0-32 MiB) and pattern (40-44 MiB)
 	while :; do
-		dd if=/dev/zero of=/dev/nvme0n1 bs=64k count=64 seek=256 conv=fsync 2>/dev/null
+		dd if=/dev/zero of=/dev/nvme0n1 bs=64k count=64 seek=768 conv=fsync 2>/dev/null
 	done
 	;;
 nic)

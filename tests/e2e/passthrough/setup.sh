@@ -54,19 +54,25 @@ else
 	echo "NCT FAIL host-peer-nic no network interface for $peer (driver: $(pci-bind driver "$peer"))"
 fi
 
-# cell-d: SIGKILL nipcell-vmm once its guest has been writing for a while.
+# cell-d: SIGKILL nipcell-vmm once its guest is writing to nvA: the
+# controller's MSI-X interrupts in the host (vfio-msix) count its I/O.
+vfio_irqs() { grep 'vfio-msix' /proc/interrupts | awk '{ n += $2 + $3 } END { print n + 0 }'; }
 (
 	i=0
-	while [ $i -lt 3000 ]; do
-		for p in /proc/[0-9]*; do
-			if grep -q 'cell-d.toml' "$p/cmdline" 2>/dev/null; then
-				sleep 8
-				kill -KILL "${p#/proc/}" && echo killed >sigkill.sent
-				exit 0
-			fi
+	while [ $i -lt 600 ]; do
+		for p in $(pidof nipcell-vmm); do
+			grep -q 'cell-d.toml' "/proc/$p/cmdline" 2>/dev/null || continue
+			n0=$(vfio_irqs) j=0
+			while [ $(($(vfio_irqs) - n0)) -lt 50 ] && [ $j -lt 120 ]; do
+				sleep 1
+				j=$((j + 1))
+			done
+			sleep 1
+			kill -KILL "$p" && echo "killed after $((j + 1)) s, $(($(vfio_irqs) - n0)) device interrupts" >sigkill.sent
+			exit 0
 		done
 		i=$((i + 1))
-		sleep 0.2
+		sleep 1
 	done
 ) &
 echo $! >>bg.pids

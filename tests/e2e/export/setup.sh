@@ -188,7 +188,7 @@ phase_garbage() {
 		stats=$(nipcell-vmm ctl garbage.sock stats 2>/dev/null | grep ' export0 ')
 		if [ "$st" = failed ] && grep -q 'Input/output error' dd.err &&
 		   ! timeout 10 dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null &&
-		   echo "$stats" | grep -q 'broken=1$'; then
+		   echo "$stats" | grep -q 'broken=1\( \|$\)'; then
 			echo "NCT PASS export-garbage-eio corrupt=$m$( [ $m -gt 1 ] && echo ' (after a restart healed the valve)'): a read failed with EIO $(ms $t0 $(up)) ms after the corruption was asked for, the next one too; $stats"
 		else
 			echo "NCT FAIL export-garbage-eio corrupt=$m: reads ${st:-never failed} ($(tail -1 dd.err 2>/dev/null)); $stats"

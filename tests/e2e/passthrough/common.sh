@@ -10,3 +10,10 @@ nc_pattern() {	# TAG BYTES: the same bytes everywhere
 	yes "nipcell passthrough $1 pattern 0123456789abcdef" | head -c "$2"
 }
 nc_md5() { md5sum | cut -d' ' -f1; }
+NC_FIG_AT_SECTOR=$((60 * 2048))	# where the cell leaves its figure on nvB
+# randread_qd32 DEV NAME: 4 KiB O_DIRECT random reads, 32 in flight, 5 s;
+# prints the IOPS (empty on failure).
+randread_qd32() {
+	ioload -d "$1" -n "$2" -m rand -b 4096 -q 32 -t 5 2>/dev/null |
+		sed -n 's/^@@ end .* iops=\([0-9]*\).* errors=0.*/\1/p'
+}

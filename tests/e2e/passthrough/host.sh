@@ -50,8 +50,15 @@ for pair in "$nva nvA" "$nvb nvB"; do
 	fi
 done
 
-if [ "$(nc_md5 <net-up.bin 2>/dev/null)" = "$(nc_pattern up $NC_NET_BYTES | nc_md5)" ]; then
-	echo "NCT PASS host-nic-tcp $NC_NET_BYTES bytes from the cell's e1000e reached the host's NIC, md5 matches"
-else
-	echo "NCT FAIL host-nic-tcp got $(wc -c <net-up.bin 2>/dev/null) bytes, md5 differs"
+# The figure (printed, not a threshold): the cell's driver against the
+# host's own on nvB, in this run.
+if dev=$(blockdev_of "$nvb"); then
+	cell=$(dd if="$dev" bs=512 skip=$NC_FIG_AT_SECTOR count=1 2>/dev/null | tr -d '\0' | sed -n 's/^iops=\([0-9]*\)$/\1/p' | head -1)
+	host=$(randread_qd32 "$dev" host)
+	if [ -n "$cell" ] && [ -n "$host" ] && [ "$host" -gt 0 ]; then
+		echo "NCT PASS host-nvme-randread-ratio 4 KiB random read QD32: cell $cell IOPS, host $host IOPS, cell/host $(awk "BEGIN { printf \"%.2f\", $cell / $host }")"
+	else
+		echo "NCT FAIL host-nvme-randread-ratio cell '${cell:-none}' IOPS, host '${host:-none}' IOPS"
+	fi
 fi
+

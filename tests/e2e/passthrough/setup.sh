@@ -46,9 +46,6 @@ sleep 0.2
 dev=$(ls "/sys/bus/pci/devices/$peer/net" 2>/dev/null | head -1)
 if [ -n "$dev" ] && ip link set dev "$dev" netns "$ns"; then
 	nsenter -t "$ns" -n sh -c "ip link set lo up; ip link set $dev up; ip addr add $NC_PEER_IP/24 dev $dev"
-	{ sleep 600 & echo $! >>bg.pids; wait; } |
-		nsenter -t "$ns" -n nc -l -p $NC_PORT >net-up.bin &
-	echo $! >>bg.pids
 	echo "NCT PASS host-peer-nic $dev ($peer) in its own namespace at $NC_PEER_IP"
 else
 	echo "NCT FAIL host-peer-nic no network interface for $peer (driver: $(pci-bind driver "$peer"))"

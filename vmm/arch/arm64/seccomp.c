@@ -70,6 +70,7 @@ static const uint32_t vcpu_ioctls[] = {
 /* The main thread after setup: waits for a stop, then tears down. */
 static const uint32_t main_ioctls[] = {
 	TCSETS,			/* console: the terminal's mode restored at exit */
+	TCGETS,			/* ... glibc's tcsetattr() reads it back to check it */
 	/* PCI passthrough's teardown (vmm/vfio/): the device quiet and reset. */
 	VFIO_DEVICE_SET_IRQS,	/* interrupts off */
 	VFIO_DEVICE_RESET,	/* the host gets the device back reset */

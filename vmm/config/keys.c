@@ -4,7 +4,6 @@
  * and the field it sets (docs/cell-toml.md has one section per key). Every
  * message names the key.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -39,7 +38,7 @@ static const char *type_name(enum nc_toml_type t)
 	}
 }
 
-static int want(struct ctx *x, const struct nc_toml_value *v,
+int nc_cfg_want(struct ctx *x, const struct nc_toml_value *v,
 		enum nc_toml_type t)
 {
 	if (v->type == t)
@@ -51,7 +50,7 @@ static int want(struct ctx *x, const struct nc_toml_value *v,
 static int get_uint(struct ctx *x, const struct nc_toml_value *v,
 		    uint64_t min, uint64_t max, uint64_t *out)
 {
-	if (want(x, v, NC_TOML_INTEGER))
+	if (nc_cfg_want(x, v, NC_TOML_INTEGER))
 		return -EINVAL;
 	if (v->i < 0 || (uint64_t)v->i < min || (uint64_t)v->i > max)
 		return nc_cfg_fail(x, v->pos, max > 0xffff ?
@@ -67,7 +66,7 @@ static int get_uint(struct ctx *x, const struct nc_toml_value *v,
 int nc_cfg_get_count(struct ctx *x, const struct nc_toml_value *v,
 		     uint64_t min, uint64_t max, uint64_t *out)
 {
-	if (want(x, v, NC_TOML_INTEGER))
+	if (nc_cfg_want(x, v, NC_TOML_INTEGER))
 		return -EINVAL;
 	if (v->i < 0 || (uint64_t)v->i < min || (uint64_t)v->i > max)
 		return nc_cfg_fail(x, v->pos, "%s must be between %llu and %llu, not %lld",
@@ -114,15 +113,15 @@ int nc_cfg_get_size(struct ctx *x, const struct nc_toml_value *v,
 
 static int get_bool(struct ctx *x, const struct nc_toml_value *v, bool *out)
 {
-	if (want(x, v, NC_TOML_BOOLEAN))
+	if (nc_cfg_want(x, v, NC_TOML_BOOLEAN))
 		return -EINVAL;
 	*out = v->b;
 	return 0;
 }
 
-static int get_str(struct ctx *x, const struct nc_toml_value *v, char **out)
+int nc_cfg_get_str(struct ctx *x, const struct nc_toml_value *v, char **out)
 {
-	if (want(x, v, NC_TOML_STRING))
+	if (nc_cfg_want(x, v, NC_TOML_STRING))
 		return -EINVAL;
 	if (!nc_printable(v->str))
 		return nc_cfg_fail(x, v->pos, "%s must not contain control characters",
@@ -136,7 +135,7 @@ static int get_str(struct ctx *x, const struct nc_toml_value *v, char **out)
 /* A path, resolved against the cell file's folder. */
 static int get_path(struct ctx *x, const struct nc_toml_value *v, char **out)
 {
-	if (want(x, v, NC_TOML_STRING))
+	if (nc_cfg_want(x, v, NC_TOML_STRING))
 		return -EINVAL;
 	if (!v->str[0])
 		return nc_cfg_fail(x, v->pos, "%s must not be empty", x->key->name);
@@ -156,7 +155,7 @@ static int get_path(struct ctx *x, const struct nc_toml_value *v, char **out)
 
 static int set_name(struct ctx *x, const struct nc_toml_value *v)
 {
-	if (get_str(x, v, &x->c->name))
+	if (nc_cfg_get_str(x, v, &x->c->name))
 		return -EINVAL;
 	if (!nc_valid_name(x->c->name))
 		return nc_cfg_fail(x, v->pos, "name \"%s\" is invalid: use 1 to %d letters, digits, '_', '.' or '-', starting with a letter or digit",
@@ -194,7 +193,7 @@ static int set_log(struct ctx *x, const struct nc_toml_value *v)
 	};
 	unsigned i;
 
-	if (want(x, v, NC_TOML_STRING))
+	if (nc_cfg_want(x, v, NC_TOML_STRING))
 		return -EINVAL;
 	for (i = 0; i < NC_ARRAY_SIZE(levels); i++) {
 		if (!strcmp(v->str, levels[i])) {
@@ -209,7 +208,7 @@ static int set_log(struct ctx *x, const struct nc_toml_value *v)
 
 static int set_restart(struct ctx *x, const struct nc_toml_value *v)
 {
-	if (want(x, v, NC_TOML_STRING))
+	if (nc_cfg_want(x, v, NC_TOML_STRING))
 		return -EINVAL;
 	if (!strcmp(v->str, "no"))
 		x->c->restart = NC_RESTART_NO;
@@ -259,7 +258,7 @@ static int set_cmdline(struct ctx *x, const struct nc_toml_value *v)
 	const char *s;
 
 	x->c->line_cmdline = x->key_pos.line;
-	if (get_str(x, v, &x->c->cmdline))
+	if (nc_cfg_get_str(x, v, &x->c->cmdline))
 		return -EINVAL;
 	if (v->len > NC_CONFIG_CMDLINE_MAX)
 		return nc_cfg_fail(x, v->pos, "cmdline is %zu bytes, more than %d",
@@ -324,7 +323,7 @@ static int set_console_mode(struct ctx *x, const struct nc_toml_value *v)
 {
 	unsigned i;
 
-	if (want(x, v, NC_TOML_STRING))
+	if (nc_cfg_want(x, v, NC_TOML_STRING))
 		return -EINVAL;
 	for (i = 0; i < NC_ARRAY_SIZE(console_modes); i++) {
 		if (!strcmp(v->str, console_modes[i])) {
@@ -381,7 +380,7 @@ static int open_serial(struct ctx *x)
 /* stdout and stdin are the console's: the second port is a file or off. */
 static int set_serial_mode(struct ctx *x, const struct nc_toml_value *v)
 {
-	if (want(x, v, NC_TOML_STRING))
+	if (nc_cfg_want(x, v, NC_TOML_STRING))
 		return -EINVAL;
 	if (!strcmp(v->str, console_modes[NC_CONSOLE_FILE]))
 		x->c->serial_mode = NC_CONSOLE_FILE;
@@ -464,108 +463,6 @@ static int close_blk(struct ctx *x)
 	return nc_cfg_close_budget(x, &c->blk[n].budget);
 }
 
-/* ---- [[pci]] ---- */
-
-static int open_pci(struct ctx *x)
-{
-	if (x->c->nr_pci == NC_MAX_PCI)
-		return nc_cfg_fail(x, x->cur_pos, "too many PCI devices: at most %d [[pci]] tables",
-				   NC_MAX_PCI);
-	x->c->nr_pci++;
-	return 0;
-}
-
-/* DDDD:BB:DD.F in hex, device 0 to 0x1f, function 0 to 7. */
-static bool valid_pci_addr(const char *s)
-{
-	static const char form[] = "xxxx:xx:xx.o";
-	unsigned i;
-
-	if (strlen(s) != NC_PCI_ADDR_LEN)
-		return false;
-	for (i = 0; i < NC_PCI_ADDR_LEN; i++) {
-		if (form[i] == 'x' && !isxdigit((unsigned char)s[i]))
-			return false;
-		if (form[i] == 'o' && (s[i] < '0' || s[i] > '7'))
-			return false;
-		if (form[i] != 'x' && form[i] != 'o' && s[i] != form[i])
-			return false;
-	}
-	return strtoul(s + 8, NULL, 16) <= 0x1f;
-}
-
-static int set_pci_host(struct ctx *x, const struct nc_toml_value *v)
-{
-	struct nc_config *c = x->c;
-	unsigned i, n = c->nr_pci - 1;
-
-	c->line_pci[n] = x->key_pos.line;
-	if (want(x, v, NC_TOML_STRING))
-		return -EINVAL;
-	if (!nc_printable(v->str) || !valid_pci_addr(v->str))
-		return nc_cfg_fail(x, v->pos, "host \"%s\" is not a PCI address: write domain:bus:device.function in hex, e.g. \"0000:00:01.0\" (lspci -D lists them)",
-				   nc_shown(v->str));
-	for (i = 0; i < NC_PCI_ADDR_LEN; i++)
-		c->pci[n].host[i] = tolower((unsigned char)v->str[i]);
-	c->pci[n].host[i] = 0;
-	for (i = 0; i < n; i++)
-		if (!strcmp(c->pci[i].host, c->pci[n].host))
-			return nc_cfg_fail(x, v->pos, "host %s is already the device of the [[pci]] on line %u",
-					   c->pci[n].host, c->line_pci[i]);
-	return 0;
-}
-
-static int close_pci(struct ctx *x)
-{
-	if (!x->c->pci[x->c->nr_pci - 1].host[0])
-		return nc_cfg_fail(x, x->cur_pos, "[[pci]] needs a host = \"DDDD:BB:DD.F\"");
-	return 0;
-}
-
-/* ---- [[export]] ---- */
-
-static int open_export(struct ctx *x)
-{
-	if (x->c->nr_export == NC_MAX_EXPORT)
-		return nc_cfg_fail(x, x->cur_pos, "too many exports: at most %d [[export]] tables",
-				   NC_MAX_EXPORT);
-	x->c->line_export[x->c->nr_export++] = x->cur_pos.line;
-	return 0;
-}
-
-/* A name under /dev (loop0, nxblk0) or an absolute path, as the guest sees it. */
-static int set_export_device(struct ctx *x, const struct nc_toml_value *v)
-{
-	char **d = &x->c->export_device[x->c->nr_export - 1];
-	const char *s;
-
-	if (get_str(x, v, d))
-		return -EINVAL;
-	if (!**d || strlen(*d) >= ION_EXPORT_DEVICE_MAX)
-		return nc_cfg_fail(x, v->pos, "guest_device must be 1 to %d bytes",
-				   ION_EXPORT_DEVICE_MAX - 1);
-	for (s = *d; *s; s++)
-		if (*s == ' ' || *s == '\t' || (**d != '/' && *s == '/'))
-			return nc_cfg_fail(x, v->pos, "guest_device \"%s\" must be a device name under /dev (\"loop0\") or an absolute path, without blanks",
-					   *d);
-	return 0;
-}
-
-static int close_export(struct ctx *x)
-{
-	struct nc_config *c = x->c;
-	unsigned i, n = c->nr_export - 1;
-
-	if (!c->export_device[n])
-		return nc_cfg_fail(x, x->cur_pos, "[[export]] needs a guest_device = \"...\"");
-	for (i = 0; i < n; i++)
-		if (!strcmp(c->export_device[i], c->export_device[n]))
-			return nc_cfg_fail(x, x->seen[0],
-					   "guest_device '%s' is already exported by the [[export]] on line %u",
-					   c->export_device[n], c->line_export[i]);
-	return 0;
-}
-
 /* ---- [net] ---- */
 
 static int open_net(struct ctx *x)
@@ -583,7 +480,7 @@ static int close_net(struct ctx *x)
 static int set_net_tap(struct ctx *x, const struct nc_toml_value *v)
 {
 	x->c->line_net_tap = x->key_pos.line;
-	if (get_str(x, v, &x->c->net_tap))
+	if (nc_cfg_get_str(x, v, &x->c->net_tap))
 		return -EINVAL;
 	if (!nc_valid_ifname(x->c->net_tap))
 		return nc_cfg_fail(x, v->pos, "tap \"%s\" is not an interface name: 1 to 15 bytes without '/', ':' or blanks",
@@ -596,7 +493,7 @@ static int set_net_mac(struct ctx *x, const struct nc_toml_value *v)
 	static const uint8_t zero[6];
 	uint8_t *mac = x->c->net_mac;
 
-	if (want(x, v, NC_TOML_STRING))
+	if (nc_cfg_want(x, v, NC_TOML_STRING))
 		return -EINVAL;
 	if (!nc_printable(v->str) || nc_parse_mac(v->str, mac))
 		return nc_cfg_fail(x, v->pos, "mac \"%s\" is not a MAC address: write 6 hex pairs such as \"52:54:00:12:34:56\"",
@@ -651,7 +548,7 @@ static int set_sandbox_seccomp(struct ctx *x, const struct nc_toml_value *v)
 /* A user or group: a name as in /etc/passwd, or a number. */
 static int get_id(struct ctx *x, const struct nc_toml_value *v, char **out)
 {
-	if (get_str(x, v, out))
+	if (nc_cfg_get_str(x, v, out))
 		return -EINVAL;
 	if (!**out || strlen(*out) > 32 || strpbrk(*out, ": \t/"))
 		return nc_cfg_fail(x, v->pos, "%s must be a user or group name (1 to 32 characters, no ':', '/' or blanks) or a number, not \"%s\"",
@@ -711,7 +608,7 @@ static const struct key blk_keys[] = {	/* path first: close_blk */
 	NC_CFG_BUDGET_KEYS,	/* at NC_CFG_BUDGET_KEY0 */
 };
 static const struct key pci_keys[] = {
-	{ "host", set_pci_host },
+	{ "host", nc_cfg_set_pci_host },
 };
 static const struct key net_keys[] = {
 	{ "tap", set_net_tap },
@@ -720,7 +617,7 @@ static const struct key net_keys[] = {
 	NC_CFG_BUDGET_KEYS,	/* at NC_CFG_BUDGET_KEY0 */
 };
 static const struct key export_keys[] = {
-	{ "guest_device", set_export_device },
+	{ "guest_device", nc_cfg_set_export_device },
 };
 static const struct key input_keys[] = {
 	{ "enabled", set_input },
@@ -751,12 +648,12 @@ const struct table nc_cfg_tables[] = {
 	  .close = close_serial },
 	{ "blk", true, KEYS(blk_keys), .open = open_blk, .close = close_blk },
 	{ "net", false, KEYS(net_keys), .open = open_net, .close = close_net },
-	{ "pci", true, KEYS(pci_keys), .open = open_pci, .close = close_pci },
+	{ "pci", true, KEYS(pci_keys), .open = nc_cfg_open_pci, .close = nc_cfg_close_pci },
 	{ "input", false, KEYS(input_keys) },
 	{ "control", false, KEYS(control_keys) },
 	{ "sandbox", false, KEYS(sandbox_keys) },
-	{ "export", true, KEYS(export_keys), .open = open_export,
-	  .close = close_export },
+	{ "export", true, KEYS(export_keys), .open = nc_cfg_open_export,
+	  .close = nc_cfg_close_export },
 };
 
 const unsigned nc_cfg_nr_tables = NC_ARRAY_SIZE(nc_cfg_tables);

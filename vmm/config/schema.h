@@ -45,6 +45,8 @@ extern const struct table nc_cfg_tables[];
 extern const unsigned nc_cfg_nr_tables;
 
 /* keys.c: value helpers that name x->key in their messages */
+int nc_cfg_want(struct ctx *x, const struct nc_toml_value *v, enum nc_toml_type t);
+int nc_cfg_get_str(struct ctx *x, const struct nc_toml_value *v, char **out);
 int nc_cfg_get_count(struct ctx *x, const struct nc_toml_value *v,
 		     uint64_t min, uint64_t max, uint64_t *out);
 int nc_cfg_get_size(struct ctx *x, const struct nc_toml_value *v,
@@ -70,6 +72,14 @@ int nc_cfg_close_budget(struct ctx *x, const struct ion_budget *b);
 	{ "ops_size", nc_cfg_set_ops_size }, \
 	{ "ops_burst", nc_cfg_set_ops_burst }, \
 	{ "ops_refill_ms", nc_cfg_set_ops_refill }
+
+/* device_keys.c: [[pci]] and [[export]] */
+int nc_cfg_open_pci(struct ctx *x);
+int nc_cfg_set_pci_host(struct ctx *x, const struct nc_toml_value *v);
+int nc_cfg_close_pci(struct ctx *x);
+int nc_cfg_open_export(struct ctx *x);
+int nc_cfg_set_export_device(struct ctx *x, const struct nc_toml_value *v);
+int nc_cfg_close_export(struct ctx *x);
 
 /* Fill x->err with "FILE:LINE:COL: message" at p; returns -1. */
 int nc_cfg_fail(struct ctx *x, struct nc_toml_pos p, const char *fmt, ...)

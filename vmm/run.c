@@ -79,13 +79,24 @@ _Static_assert(NC_MAX_VCPUS <= NC_METRICS_MAX_VCPUS, "the metrics hold every vCP
 /* What run prints (-q, -v, [cell] log); errors and warnings always print. */
 static enum nc_log_level run_log = NC_LOG_NORMAL;
 
+/*
+ * One line, in one write: stderr is unbuffered, and three writes a line
+ * could interleave with the guest's console output on the same terminal.
+ */
 static void pr_msg(enum nc_log_level level, const char *fmt, va_list ap)
 {
+	char line[1024];
+	int n, m;
+
 	if (level > run_log)
 		return;
-	fputs("nipcell-vmm: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	n = snprintf(line, sizeof(line), "nipcell-vmm: ");
+	m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	n += m > 0 ? m : 0;
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;	/* cut, but still one line */
+	line[n++] = '\n';
+	fwrite(line, 1, n, stderr);
 }
 
 /* The start line and the exit report: not with -q. */

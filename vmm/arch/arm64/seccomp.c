@@ -158,10 +158,11 @@ static const struct nc_sc_rule main_restart_rules[] = {
 	NC_SC(landlock_restrict_self), /* restart: the thread's Landlock (same ruleset) */
 	NC_SC(capset),		/* restart: its capability sets emptied */
 	NC_SC(seccomp),		/* restart: its own vcpu filter, stacked on this one */
-	/* restart only: vcpu_rules, what a new vCPU thread does under both filters */
-	NC_SC(pread64),		/* restart: a vCPU's passthrough config space */
-	NC_SC(pwrite64),	/* restart: ... */
-	NC_SC(eventfd2),	/* restart: a vCPU's passthrough MSI-X eventfd */
+	/*
+	 * vcpu_rules' other calls (pread64, pwrite64, eventfd2) serve PCI
+	 * passthrough only, and a [[pci]] cell cannot restart under the
+	 * sandbox (its VFIO device would be opened again): not here.
+	 */
 	NC_SC_RUNTIME,
 };
 

@@ -137,9 +137,6 @@ static const struct nc_sc_rule main_restart_rules[] = {
 	NC_SC(landlock_restrict_self),
 	NC_SC(capset),
 	NC_SC(seccomp),
-	NC_SC(pread64),
-	NC_SC(pwrite64),
-	NC_SC(eventfd2),
 	NC_SC_RUNTIME,
 };
 

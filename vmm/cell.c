@@ -255,6 +255,8 @@ void nc_cell_drop_kernel(struct nc_cell *cell)
 void nc_cell_free(struct nc_cell *cell)
 {
 	nc_cell_drop_kernel(cell);
+	free(cell->initrd);
+	cell->initrd = NULL;
 	nc_config_free(&cell->cfg);
 }
 

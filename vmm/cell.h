@@ -28,6 +28,8 @@ struct nc_cell {
 	uint8_t			*kernel;	/* the Image file, read once */
 	uint64_t		kernel_file_size;
 	uint64_t		initrd_size;
+	uint8_t			*initrd;	/* a restarting cell's initramfs, read once */
+	uint64_t		initrd_len;
 	uint64_t		kernel_gpa;	/* where the Image is loaded */
 	uint64_t		initrd_gpa;	/* 0 without an initramfs */
 	uint64_t		dtb_gpa;

@@ -280,16 +280,38 @@ static int setup_memory(struct nc_runtime *rt)
 	return add_memslots(rt);
 }
 
-static int load_file(struct nc_runtime *rt, const char *path, uint64_t gpa, uint64_t size)
+/*
+ * The initramfs into guest RAM: read from its file at the first boot; a
+ * cell that restarts keeps a copy (cell->initrd) for the next guests, as
+ * it keeps the Image, since no file can be opened after the lockdown.
+ */
+static int load_initrd(struct nc_runtime *rt)
 {
-	void *hva = gpa_to_hva(rt, gpa, size);
+	struct nc_cell *cell = &rt->cell;
+	void *hva = gpa_to_hva(rt, cell->initrd_gpa, cell->initrd_size);
 	uint64_t len;
+	int ret;
 
 	if (!hva)
 		return nc_errf(-EFAULT, rt->err, sizeof(rt->err),
-			       "%s: [0x%llx +%llu] is not in guest RAM", path,
-			       (unsigned long long)gpa, (unsigned long long)size);
-	return nc_read_file(path, hva, size, &len, rt->err, sizeof(rt->err));
+			       "%s: [0x%llx +%llu] is not in guest RAM", cell->cfg.initramfs,
+			       (unsigned long long)cell->initrd_gpa,
+			       (unsigned long long)cell->initrd_size);
+	if (cell->initrd) {
+		memcpy(hva, cell->initrd, cell->initrd_len);
+		return 0;
+	}
+	ret = nc_read_file(cell->cfg.initramfs, hva, cell->initrd_size, &len, rt->err,
+			   sizeof(rt->err));
+	if (ret || cell->cfg.restart == NC_RESTART_NO)
+		return ret;
+	cell->initrd = malloc(len ? len : 1);
+	if (!cell->initrd)
+		return nc_errf(-ENOMEM, rt->err, sizeof(rt->err), "%s: out of memory",
+			       cell->cfg.initramfs);
+	memcpy(cell->initrd, hva, len);
+	cell->initrd_len = len;
+	return 0;
 }
 
 static int setup_boot(struct nc_runtime *rt)
@@ -312,7 +334,7 @@ static int setup_boot(struct nc_runtime *rt)
 	if (cell->cfg.restart == NC_RESTART_NO)
 		nc_cell_drop_kernel(cell);
 	if (cell->initrd_gpa) {
-		ret = load_file(rt, cell->cfg.initramfs, cell->initrd_gpa, cell->initrd_size);
+		ret = load_initrd(rt);
 		if (ret)
 			return ret;
 	}
@@ -401,7 +423,9 @@ static int setup_vm(struct nc_runtime *rt)
 	unsigned i;
 	int ret;
 
-	ret = nc_vm_open(&rt->vm, rt->err, sizeof(rt->err));
+	/* A restart's VM: on the /dev/kvm fd of the first (no open after lockdown). */
+	ret = rt->m.restarts ? nc_vm_reopen(&rt->vm, rt->err, sizeof(rt->err)) :
+			       nc_vm_open(&rt->vm, rt->err, sizeof(rt->err));
 	if (ret)
 		return ret;
 	step_done(rt, "KVM VM");
@@ -469,25 +493,27 @@ static int arm_sandbox(struct nc_runtime *rt)
 {
 	const struct nc_config *c = &rt->cell.cfg;
 	/*
-	 * Not yet confined: a restart builds a new VM (new vCPU threads, the
-	 * initramfs read again), and an export's ublk start thread works the
-	 * ublk control device after the guest reports. Such cells run without
-	 * the seccomp filters and Landlock, and say so (docs/security.md).
+	 * Not yet confined: an export's ublk control commands after the guest
+	 * reports (SET_PARAMS, START_DEV) and at exit (STOP_DEV, DEL_DEV) need
+	 * CAP_SYS_ADMIN in Linux 6.1's ublk (ublk_ctrl_uring_cmd() checks
+	 * capable() with the submitter's credentials) and a ring and an open
+	 * of /dev/ublk-control. Such cells run without the seccomp filters
+	 * and Landlock, and say so (docs/security.md).
 	 */
-	bool limited = c->restart == NC_RESTART_ON_FAILURE || c->nr_export;
+	bool limited = c->nr_export;
 	struct nc_sandbox_opts o = {
 		.seccomp = c->sandbox_seccomp && !limited,
 		.landlock = !limited,
 		.set_ids = c->sandbox_set_ids,
 		.uid = c->sandbox_uid,
 		.gid = c->sandbox_gid,
+		.restart = c->restart == NC_RESTART_ON_FAILURE,
 	};
 	int abi;
 
 	if (limited)
 		fprintf(stderr,
-			"nipcell-vmm: WARNING: %s: this cell runs WITHOUT seccomp filters and Landlock (not yet confined: docs/security.md); the privilege drop still applies.\n",
-			c->restart == NC_RESTART_ON_FAILURE ? "[cell] restart" : "[[export]]");
+			"nipcell-vmm: WARNING: [[export]]: this cell runs WITHOUT seccomp filters and Landlock (not yet confined: docs/security.md); the privilege drop still applies.\n");
 	else if (!o.seccomp)
 		fprintf(stderr,
 			"nipcell-vmm: WARNING: [sandbox] seccomp = false: NO SYSTEM-CALL FILTERS.\n"
@@ -651,11 +677,12 @@ static void stop_guest(struct nc_runtime *rt)
 		nc_vcpu_kick(&rt->vcpus[i]);
 	for (i = 0; i < rt->nr_vcpus; i++)
 		nc_vcpu_join(&rt->vcpus[i]);
-	nc_devices_exit(&rt->cell.devs, &rt->m);
+	/* The UARTs keep their consoles (files, threads): only reset. */
+	nc_devices_exit_for_restart(&rt->cell.devs, &rt->m);
 	for (i = 0; i < rt->nr_vcpus; i++)
 		nc_vcpu_destroy(&rt->vcpus[i]);
 	rt->nr_vcpus = 0;
-	nc_vm_close(&rt->vm);
+	nc_vm_close_vm(&rt->vm);
 }
 
 /* The new guest's command line says it is one: nc.restarts=N. */

@@ -11,6 +11,7 @@
  *   the device tree     one node (or more) per instance, from .fdt
  *   nc_devices_init()   MMIO registration and .init, in table order (run)
  *   nc_devices_exit()   .exit, in reverse order (run)
+ *   nc_devices_exit_for_restart()  the same, but .reset devices stay
  *
  * Adding a device: write its file with a descriptor, add it to the table,
  * and, if a cell chooses it, a config key (vmm/config/keys.c) read by its
@@ -69,6 +70,11 @@ struct nc_device {
 				char *err, size_t errlen);
 	/* After the vCPUs stopped; undoes .init. */
 	void		(*exit)(struct nc_dev *d, struct nc_machine *m);
+	/*
+	 * A guest restart: instead of .exit and .init, back to the state .init
+	 * left (a UART keeps its console: files, threads). NULL: .exit, .init.
+	 */
+	void		(*reset)(struct nc_dev *d, struct nc_machine *m);
 };
 
 /* The table, in device tree and init order; NULL-terminated. */
@@ -99,5 +105,10 @@ int nc_devices_init(struct nc_devset *s, struct nc_machine *m, char *err,
 		    size_t errlen);
 /* Runs .exit of every instance .init succeeded on, last first. */
 void nc_devices_exit(struct nc_devset *s, struct nc_machine *m);
+/*
+ * A guest restart: .exit for every device but those with .reset, which
+ * keep their state until nc_devices_init() resets them for the new guest.
+ */
+void nc_devices_exit_for_restart(struct nc_devset *s, struct nc_machine *m);
 
 #endif /* NC_DEVICES_DEVICE_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Walking the device table: placing, checking, starting and stopping. */
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -137,7 +138,9 @@ int nc_devices_init(struct nc_devset *s, struct nc_machine *m, char *err,
 	for (s->nr_init = 0; s->nr_init < s->nr; s->nr_init++) {
 		struct nc_dev *d = &s->dev[s->nr_init];
 
-		if (d->type->init) {
+		if (d->type->reset && d->state) {
+			d->type->reset(d, m);	/* kept through a restart */
+		} else if (d->type->init) {
 			ret = d->type->init(d, m, err, errlen);
 			if (ret)
 				return ret;
@@ -159,12 +162,31 @@ int nc_devices_init(struct nc_devset *s, struct nc_machine *m, char *err,
 	return 0;
 }
 
+/* A device kept through a restart (.reset) that nc_devices_init() has not reset yet. */
+static bool kept(const struct nc_dev *d)
+{
+	return d->type->reset && d->state;
+}
+
 void nc_devices_exit(struct nc_devset *s, struct nc_machine *m)
+{
+	unsigned i = s->nr;
+
+	while (i--) {
+		struct nc_dev *d = &s->dev[i];
+
+		if ((i < s->nr_init || kept(d)) && d->type->exit)
+			d->type->exit(d, m);
+	}
+	s->nr_init = 0;
+}
+
+void nc_devices_exit_for_restart(struct nc_devset *s, struct nc_machine *m)
 {
 	while (s->nr_init) {
 		struct nc_dev *d = &s->dev[--s->nr_init];
 
-		if (d->type->exit)
+		if (!kept(d) && d->type->exit)
 			d->type->exit(d, m);
 	}
 }

@@ -66,6 +66,17 @@ void nc_uart_init(struct nc_uart *u, const struct nc_uart_ops *ops, void *opaque
 	u->mcr = 0x08;		/* OUT2: interrupts routed */
 }
 
+void nc_uart_reset(struct nc_uart *u)
+{
+	pthread_mutex_lock(&u->lock);
+	u->ier = u->lcr = u->scr = u->dll = u->dlm = u->fcr = 0;
+	u->mcr = 0x08;
+	u->thre_pending = false;
+	u->irq_level = 0;
+	u->rx_head = u->rx_len = 0;
+	pthread_mutex_unlock(&u->lock);
+}
+
 static size_t uart_rx_room(const struct nc_uart *u);
 
 static void uart_update_irq(struct nc_uart *u)
@@ -338,6 +349,15 @@ static void uart_exit(struct nc_dev *d, struct nc_machine *m)
 	d->state = NULL;
 }
 
+/* A restart: the 16550 as at power-on, its console (fds, threads) kept. */
+static void uart_reset(struct nc_dev *d, struct nc_machine *m)
+{
+	struct uart_dev *u = d->state;
+
+	(void)m;
+	nc_uart_reset(&u->uart);
+}
+
 const struct nc_device nc_uart_device = {
 	.name = "uart",
 	.alias = "serial",
@@ -348,4 +368,5 @@ const struct nc_device nc_uart_device = {
 	.fdt = uart_fdt,
 	.init = uart_init,
 	.exit = uart_exit,
+	.reset = uart_reset,
 };

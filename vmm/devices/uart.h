@@ -35,6 +35,8 @@ struct nc_uart {
 };
 
 void nc_uart_init(struct nc_uart *u, const struct nc_uart_ops *ops, void *opaque);
+/* Registers and FIFO as nc_uart_init() leaves them (a guest restart). */
+void nc_uart_reset(struct nc_uart *u);
 
 /* The MMIO handler (nc_mmio_fn); registers are one byte apart (reg-shift 0). */
 void nc_uart_mmio(void *opaque, uint64_t off, uint8_t *data, uint32_t len,

@@ -5,7 +5,7 @@
  *	ld  arch;  jeq AUDIT_ARCH ? next : KILL_PROCESS
  *	ld  nr;    (x86_64: nr >= __X32_SYSCALL_BIT -> TRAP)
  *	per rule:  jeq rule.nr ? body : next rule
- *	           body: ALLOW, or an argument check ending in ALLOW or TRAP
+ *	           body: ALLOW, ERRNO(e), or an argument check ending in ALLOW or TRAP
  *	TRAP
  *
  * Every jump goes forward by a few instructions, well within the 8-bit
@@ -59,7 +59,7 @@ static unsigned body_len(const struct nc_sc_rule *r)
 	case NC_SC_CLEAR:
 		return 6;			/* ld hi, jeq 0, ld lo, jset, TRAP, ALLOW */
 	default:
-		return 1;			/* ALLOW */
+		return 1;			/* ALLOW, or ERRNO */
 	}
 }
 
@@ -68,7 +68,8 @@ static int emit_rule(struct prog *p, const struct nc_sc_rule *r)
 	unsigned len = body_len(r), i;
 	int ret;
 
-	if (len > 255 || r->arg > 5 || (r->check == NC_SC_IN && !r->nr_vals))
+	if (len > 255 || r->arg > 5 || (r->check == NC_SC_IN && !r->nr_vals) ||
+	    (r->check == NC_SC_FAIL && (!r->mask || r->mask > SECCOMP_RET_DATA)))
 		return -EINVAL;
 	ret = JEQ(p, (uint32_t)r->nr, 0, len);
 	switch (r->check) {
@@ -85,6 +86,8 @@ static int emit_rule(struct prog *p, const struct nc_sc_rule *r)
 		ret = ret ?: JSET(p, r->mask, 0, 1);	/* a forbidden bit: TRAP */
 		ret = ret ?: RET(p, SECCOMP_RET_TRAP);
 		return ret ?: RET(p, SECCOMP_RET_ALLOW);
+	case NC_SC_FAIL:
+		return ret ?: RET(p, SECCOMP_RET_ERRNO | r->mask);
 	default:
 		return ret ?: RET(p, SECCOMP_RET_ALLOW);
 	}

@@ -37,6 +37,7 @@ static const char *const kind_names[NC_THREAD_KINDS] = {
 	[NC_THREAD_CONSOLE_IN] = "console-in",
 	[NC_THREAD_CONSOLE_OUT] = "console-out",
 	[NC_THREAD_CONTROL] = "control",
+	[NC_THREAD_MAIN_RESTART] = "main-restart",
 };
 
 const char *nc_thread_kind_name(enum nc_thread_kind kind)
@@ -130,7 +131,13 @@ int nc_sandbox_lockdown(char *err, size_t errlen)
 	}
 	open_gate(ret ? GATE_FAILED : GATE_OPEN);
 	if (!ret && sb.o.seccomp) {
-		ret = nc_seccomp_install(NC_THREAD_MAIN, "main");
+		/*
+		 * A restart builds a new VM and starts its vCPU threads from
+		 * here: they inherit this filter, so main-restart also allows
+		 * what they need before and after their own (vmm/arch/.../seccomp.c).
+		 */
+		ret = nc_seccomp_install(sb.o.restart ? NC_THREAD_MAIN_RESTART : NC_THREAD_MAIN,
+					 "main");
 		if (ret)
 			nc_errf(ret, err, errlen, "sandbox: seccomp filter of the main thread: %s",
 				strerror(-ret));

@@ -36,16 +36,21 @@ enum nc_thread_kind {
 	NC_THREAD_CONSOLE_IN,	/* stdin into uart0 */
 	NC_THREAD_CONSOLE_OUT,	/* a UART's output ring to its fd */
 	NC_THREAD_CONTROL,	/* the control socket */
+	NC_THREAD_MAIN_RESTART,	/* main of a cell with [cell] restart: builds new VMs */
 	NC_THREAD_KINDS
 };
 
-/* "main", "vcpu", "ion", "console-in", "console-out", "control". */
+/*
+ * "main", "vcpu", "ion", "console-in", "console-out", "control",
+ * "main-restart".
+ */
 const char *nc_thread_kind_name(enum nc_thread_kind kind);
 
 struct nc_sandbox_opts {
 	bool	seccomp;	/* per-thread filters ([sandbox] seccomp) */
 	bool	landlock;	/* restrict with Landlock when the kernel has it */
 	bool	set_ids;	/* switch to uid/gid ([sandbox] user/group) */
+	bool	restart;	/* [cell] restart: main gets NC_THREAD_MAIN_RESTART */
 	uid_t	uid;
 	gid_t	gid;
 };

@@ -22,6 +22,7 @@ enum nc_sc_check {
 	NC_SC_ANY,		/* any arguments */
 	NC_SC_IN,		/* the low 32 bits of arg are one of vals */
 	NC_SC_CLEAR,		/* arg has none of the bits in mask (and < 2^32) */
+	NC_SC_FAIL,		/* not allowed: fails with errno mask, never traps */
 };
 
 struct nc_sc_rule {
@@ -31,7 +32,7 @@ struct nc_sc_rule {
 	unsigned		arg;		/* argument index, 0..5 */
 	const uint32_t		*vals;		/* NC_SC_IN */
 	unsigned		nr_vals;
-	uint32_t		mask;		/* NC_SC_CLEAR */
+	uint32_t		mask;		/* NC_SC_CLEAR; NC_SC_FAIL: the errno */
 };
 
 struct nc_sc_table {
@@ -49,6 +50,13 @@ struct nc_sc_table {
 /* One allowed call whose argument arg has none of the bits in m. */
 #define NC_SC_ARG_CLEAR(call, a, m) \
 	{ .nr = __NR_##call, .name = #call, .check = NC_SC_CLEAR, .arg = (a), .mask = (m) }
+
+/*
+ * A call that fails with errno e instead of trapping: for a library that
+ * falls back when the call is missing (glibc's clone3 -> clone on ENOSYS).
+ */
+#define NC_SC_FAIL_ERRNO(call, e) \
+	{ .nr = __NR_##call, .name = #call, .check = NC_SC_FAIL, .mask = (e) }
 
 /*
  * Per architecture (vmm/arch/<arch>/seccomp.c): the AUDIT_ARCH_* value the

@@ -2,7 +2,29 @@
 # which), timed, so that the filters' cost shows in one run; and output on
 # ttyS1 (a second console output thread).
 mode=$(sed -n 's/.*nc\.seccomp=\([a-z]*\).*/\1/p' /proc/cmdline)
+role=$(sed -n 's/.*nc\.role=\([a-z]*\).*/\1/p' /proc/cmdline)
+boot=$(sed -n 's/.*nc\.restarts=\([0-9]*\).*/\1/p' /proc/cmdline)
 up() { cut -d' ' -f1 /proc/uptime; }
+
+# cell-restart.toml: the first guest crashes, the second reports and ends;
+# the host looks at the threads of both (setup.sh) by what ttyS1 says.
+if [ "$role" = restart ]; then
+	if [ -z "$boot" ]; then
+		echo "confinement-restart boot 0 at $(up) s" >/dev/ttyS1
+		echo "NCT INFO confinement-restart boot 0: reboot -f in 4 s"
+		sleep 4
+		reboot -f
+		sleep 60	# the reset ends this guest
+	fi
+	echo "confinement-restart boot $boot at $(up) s" >/dev/ttyS1
+	if [ "$boot" = 1 ]; then
+		echo "NCT PASS confinement-restart-guest a new guest (nc.restarts=$boot) reached guest.sh after the crash, under the sandbox"
+	else
+		echo "NCT FAIL confinement-restart-guest nc.restarts='$boot', want 1"
+	fi
+	sleep 4
+	exit 0
+fi
 rate() { awk "BEGIN { t = $3 - $2; if (t < 0.01) t = 0.01; printf \"%.1f\", $1 / 1048576 / t }"; }
 ops() { awk "BEGIN { t = $3 - $2; if (t < 0.01) t = 0.01; printf \"%.0f\", $1 / t }"; }
 

@@ -39,6 +39,50 @@ else
 	echo "NCT FAIL confinement-run-says no 'sandbox: seccomp on, Landlock ABI ...' line on stderr"
 fi
 
+# 1b. The cell that restarts: the first guest's threads, and after the crash
+# the new guest's, whose vCPU threads are new (other TIDs) and carry two
+# filters (main-restart, inherited, and their own vcpu one); all Seccomp: 2.
+# "NAME TID FILTERS" per vCPU thread of a tasks file.
+vcpus() {
+	awk '/^task / { name = $3; tid = $2 } /^Seccomp_filters:/ && name ~ /^nc-vcpu/ { print name, tid, $2 }' "$1" | sort
+}
+if [ -s cell-restart.before.tasks ] && [ -s cell-restart.tasks ]; then
+	n=$(grep -c '^task ' cell-restart.tasks)
+	names=$(sed -n 's/^task [0-9]* //p' cell-restart.tasks | sort | tr '\n' ' ')
+	before=$(vcpus cell-restart.before.tasks | tr '\n' ' ') after=$(vcpus cell-restart.tasks | tr '\n' ' ')
+	old_tids=$(vcpus cell-restart.before.tasks | cut -d' ' -f2 | sort)
+	new_tids=$(vcpus cell-restart.tasks | cut -d' ' -f2 | sort)
+	if [ "$(field Seccomp cell-restart.before.tasks)" = 2 ] && [ "$(field Seccomp cell-restart.tasks)" = 2 ] &&
+	   [ "$n" -ge 5 ] && [ "$(vcpus cell-restart.tasks | cut -d' ' -f1 | tr '\n' ' ')" = "nc-vcpu0 nc-vcpu1 " ] &&
+	   [ "$(vcpus cell-restart.tasks | cut -d' ' -f3 | sort -u)" = 2 ] &&
+	   [ -z "$(printf '%s\n%s\n' "$old_tids" "$new_tids" | sort | uniq -d)" ]; then
+		echo "NCT PASS confinement-restart-every-thread after the restart $n threads, all Seccomp: 2 ($names); vCPU threads (name tid filters) before: $before; after: $after"
+	else
+		echo "NCT FAIL confinement-restart-every-thread Seccomp before '$(field Seccomp cell-restart.before.tasks)' after '$(field Seccomp cell-restart.tasks)' over $n threads ($names); vCPUs before: $before; after: $after"
+	fi
+	uids=$(field Uid cell-restart.tasks) gids=$(field Gid cell-restart.tasks)
+	caps="$(field CapEff cell-restart.tasks) $(field CapPrm cell-restart.tasks) $(field CapAmb cell-restart.tasks)"
+	if [ "$uids" = "4242 4242 4242 4242" ] && [ "$gids" = "4343 4343 4343 4343" ] &&
+	   [ "$(field NoNewPrivs cell-restart.tasks)" = 1 ] &&
+	   [ "$caps" = "0000000000000000 0000000000000000 0000000000000000" ]; then
+		echo "NCT PASS confinement-restart-user after the restart every thread runs as nc-cell (uid 4242, gid 4343), no_new_privs, CapEff/CapPrm/CapAmb 0"
+	else
+		echo "NCT FAIL confinement-restart-user Uid '$uids' Gid '$gids' NoNewPrivs '$(field NoNewPrivs cell-restart.tasks)' caps '$caps'"
+	fi
+else
+	echo "NCT FAIL confinement-restart-every-thread the cell was not seen before and after its restart ($(cat ttyS1-restart.log 2>/dev/null | tr '\n' ';'))"
+	echo "NCT FAIL confinement-restart-user the cell was not seen after its restart"
+fi
+err=$runner/cell-restart.stderr
+if grep -q '^nipcell-vmm: sandbox: seccomp on, Landlock ABI [1-9]' "$err" &&
+   grep -q 'restart 1 of 1, a new guest started' "$err" && grep -q 'cell restarts=1 ' "$err" &&
+   ! grep -q 'WARNING' "$err" && grep -q '^cell restarts=1$' cell-restart.ctl &&
+   [ "$(grep -c 'confinement-restart boot' ttyS1-restart.log)" = 2 ]; then
+	echo "NCT PASS confinement-restart-run-says $(grep -o 'sandbox: .*' "$err"); $(grep -o 'restart 1 of 1.*' "$err"); no WARNING; both guests wrote to the serial file opened at setup"
+else
+	echo "NCT FAIL confinement-restart-run-says $(grep -E 'sandbox|restart|WARNING' "$err" | tr '\n' ';'); stats '$(grep restarts cell-restart.ctl)'; ttyS1: $(tr '\n' ';' <ttyS1-restart.log)"
+fi
+
 # 2. The cell without filters: run warns, and its threads show none.
 if grep -q 'WARNING: \[sandbox\] seccomp = false' "$runner/cell-noseccomp.stderr" &&
    [ "$(field Seccomp cell-noseccomp.tasks)" = 0 ]; then

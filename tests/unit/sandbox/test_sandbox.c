@@ -208,6 +208,63 @@ static void uring_setup_on_service(void)
 	_exit(0);
 }
 
+/*
+ * main-restart ([cell] restart): a thread created under it installs its
+ * own filter and runs under both; clone3 fails with ENOSYS (glibc falls
+ * back to clone); a process (fork: clone without CLONE_THREAD) traps.
+ */
+static int restart_null_fd;	/* opened before the filters, as at setup */
+
+static void *restart_vcpu(void *arg)
+{
+	int fd = restart_null_fd;
+
+	(void)arg;
+	if (nc_seccomp_install(NC_THREAD_VCPU, "vcpu0"))
+		return NULL;
+	if (ioctl(fd, KVM_RUN, 0) == -1 && errno == ENOTTY)
+		say("new thread: own filter, KVM_RUN: ENOTTY\n");
+	return NULL;
+}
+
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+static void restart_main(void)
+{
+	pthread_t t;
+
+	/* As in run, threads were created before the lockdown (glibc's first-thread setup). */
+	if (pthread_create(&t, NULL, nothing, NULL) || pthread_join(t, NULL))
+		_exit(96);
+	restart_null_fd = open("/dev/null", O_RDWR);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (nc_seccomp_install(NC_THREAD_MAIN_RESTART, "main"))
+		_exit(98);
+	if (pthread_create(&t, NULL, restart_vcpu, NULL) || pthread_join(t, NULL))
+		_exit(97);
+	if (syscall(__NR_clone3, NULL, 0) == -1 && errno == ENOSYS)
+		say("clone3: ENOSYS\n");
+	fork();
+	say("fork returned\n");
+	_exit(0);
+}
+
+START_TEST(main_restart_creates_threads_not_processes)
+{
+	char out[512], want[256];
+
+	snprintf(want, sizeof(want),
+		 "new thread: own filter, KVM_RUN: ENOTTY\nclone3: ENOSYS\n"
+		 "nipcell-vmm: seccomp: thread main made a forbidden system call: clone (nr %d)\n",
+		 __NR_clone);
+	ck_assert_int_eq(run_child(restart_main, out, sizeof(out)), NC_EXIT_SANDBOX);
+	ck_assert_str_eq(out, want);
+}
+END_TEST
+
 START_TEST(argument_filters)
 {
 	char out[512], want[128];
@@ -432,6 +489,7 @@ int main(void)
 	tcase_add_test(tc, filter_checks_the_architecture);
 	tcase_add_test(tc, allowed_calls_pass);
 	tcase_add_test(tc, argument_filters);
+	tcase_add_test(tc, main_restart_creates_threads_not_processes);
 	tcase_add_test(tc, thread_violation_wakes_main);
 	tcase_add_test(tc, landlock_refuses_new_files);
 	tcase_add_test(tc, privileges_dropped);

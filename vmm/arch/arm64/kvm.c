@@ -28,19 +28,12 @@ static const struct {
 	{ KVM_CAP_IMMEDIATE_EXIT,	"KVM_CAP_IMMEDIATE_EXIT" },
 };
 
-int nc_vm_open(struct nc_vm *vm, char *err, size_t errlen)
+/* A new VM on vm->kvm_fd: the checks, KVM_CREATE_VM, its capabilities. */
+static int vm_create(struct nc_vm *vm, char *err, size_t errlen)
 {
 	unsigned i;
 	int v;
 
-	memset(vm, 0, sizeof(*vm));
-	vm->vm_fd = vm->gic_fd = vm->its_fd = -1;
-	pthread_mutex_init(&vm->lock, NULL);
-	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (vm->kvm_fd < 0)
-		return VM_ERR("/dev/kvm: %s%s", strerror(errno),
-			      errno == ENOENT ? " (this host has no KVM: is the kvm module"
-			      " loaded and the kernel running at EL2?)" : "");
 	v = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (v != KVM_API_VERSION)
 		return nc_errf(-EPROTO, err, errlen, "/dev/kvm: API version %d, want %d", v,
@@ -73,6 +66,44 @@ int nc_vm_open(struct nc_vm *vm, char *err, size_t errlen)
 	vm->can_inject_dabt = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
 				    KVM_CAP_ARM_INJECT_EXT_DABT) > 0;
 	return 0;
+}
+
+int nc_vm_open(struct nc_vm *vm, char *err, size_t errlen)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->vm_fd = vm->gic_fd = vm->its_fd = -1;
+	pthread_mutex_init(&vm->lock, NULL);
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0)
+		return VM_ERR("/dev/kvm: %s%s", strerror(errno),
+			      errno == ENOENT ? " (this host has no KVM: is the kvm module"
+			      " loaded and the kernel running at EL2?)" : "");
+	return vm_create(vm, err, errlen);
+}
+
+int nc_vm_reopen(struct nc_vm *vm, char *err, size_t errlen)
+{
+	int kvm_fd = vm->kvm_fd;
+
+	if (kvm_fd < 0)
+		return nc_vm_open(vm, err, errlen);
+	pthread_mutex_destroy(&vm->lock);
+	memset(vm, 0, sizeof(*vm));
+	vm->kvm_fd = kvm_fd;
+	vm->vm_fd = vm->gic_fd = vm->its_fd = -1;
+	pthread_mutex_init(&vm->lock, NULL);
+	return vm_create(vm, err, errlen);
+}
+
+void nc_vm_close_vm(struct nc_vm *vm)
+{
+	if (vm->its_fd >= 0)
+		close(vm->its_fd);
+	if (vm->gic_fd >= 0)
+		close(vm->gic_fd);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	vm->its_fd = vm->gic_fd = vm->vm_fd = -1;
 }
 
 void nc_vm_close(struct nc_vm *vm)

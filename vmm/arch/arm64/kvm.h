@@ -36,6 +36,13 @@ struct nc_vm {
 /* Every function returns 0, or -errno with err saying which call failed and why. */
 int nc_vm_open(struct nc_vm *vm, char *err, size_t errlen);
 void nc_vm_close(struct nc_vm *vm);
+/*
+ * A restart: nc_vm_close_vm() closes the VM (its vGIC, ITS) but keeps the
+ * /dev/kvm fd, on which nc_vm_reopen() creates the next VM: no file is
+ * opened after the sandbox's lockdown (docs/security.md).
+ */
+void nc_vm_close_vm(struct nc_vm *vm);
+int nc_vm_reopen(struct nc_vm *vm, char *err, size_t errlen);
 int nc_vm_add_memory(struct nc_vm *vm, uint64_t gpa, uint64_t size, void *hva,
 		     char *err, size_t errlen);
 /* A memslot for [gpa, +size) at hva; *slot names it for nc_vm_del_memory(). */

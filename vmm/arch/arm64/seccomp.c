@@ -19,6 +19,9 @@
 #include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <fcntl.h>
+#include <errno.h>
+#include <sched.h>
+#include <sys/prctl.h>
 
 #include "sandbox/seccomp.h"
 
@@ -85,15 +88,81 @@ static const uint32_t main_fcntls[] = {
 	F_OFD_SETLK,		/* blk: the image lock released at destroy */
 };
 
+/* The main thread's calls other than ioctl, with or without restart. */
+#define NC_SC_MAIN							\
+	NC_SC(ppoll),		/* wait for the stop eventfd, signalfd, ION failure */ \
+	NC_SC(read),		/* signalfd, the footprint's smaps fd */	\
+	NC_SC(lseek),		/* the footprint: smaps read from its start */	\
+	NC_SC(close),		/* teardown: every fd */			\
+	NC_SC(tgkill),		/* vCPU kicks, pthread_cancel of a stuck console writer */ \
+	NC_SC_ARG_IN(fcntl, 1, main_fcntls),				\
+	NC_SC(unlinkat)		/* the control socket (Landlock refuses: it stays) */
+
 static const struct nc_sc_rule main_rules[] = {
-	NC_SC(ppoll),		/* wait for the stop eventfd, signalfd, ION failure */
-	NC_SC(read),		/* signalfd, the footprint's smaps fd */
-	NC_SC(lseek),		/* the footprint: smaps read from its start */
-	NC_SC(close),		/* teardown: every fd */
-	NC_SC(tgkill),		/* vCPU kicks, pthread_cancel of a stuck console writer */
+	NC_SC_MAIN,
 	NC_SC_ARG_IN(ioctl, 1, main_ioctls),
-	NC_SC_ARG_IN(fcntl, 1, main_fcntls),
-	NC_SC(unlinkat),	/* the control socket (Landlock refuses: it stays) */
+	NC_SC_RUNTIME,
+};
+
+/*
+ * The main thread of a cell with [cell] restart = "on-failure": a restart
+ * (restart_guest() in vmm/run.c) builds a new VM on the /dev/kvm fd opened
+ * at setup and starts new vCPU threads. Filters stack: a thread created
+ * after this filter is limited by it AND by its own, so this list also
+ * holds what a new vCPU thread calls before its filter (glibc's thread
+ * start, nc_sandbox_thread_enter()) and after it (vcpu_rules). Every entry
+ * here that main_rules lacks is used only by a restart.
+ */
+static const uint32_t main_restart_ioctls[] = {
+	/* main_ioctls: the teardown, as without restart */
+	TCSETS, TCGETS, VFIO_DEVICE_SET_IRQS, VFIO_DEVICE_RESET, KVM_IRQFD,
+	KVM_SET_GSI_ROUTING, KVM_SET_USER_MEMORY_REGION, VFIO_IOMMU_UNMAP_DMA,
+	VFIO_GROUP_UNSET_CONTAINER,
+	/* restart only: the new VM (nc_vm_open, on the kept /dev/kvm fd) */
+	KVM_GET_API_VERSION,	/* restart: /dev/kvm checked as at setup */
+	KVM_CHECK_EXTENSION,	/* restart: capabilities (kvm and vm fd) */
+	KVM_GET_VCPU_MMAP_SIZE,	/* restart: the kvm_run mapping's size */
+	KVM_CREATE_VM,		/* restart: the new VM */
+	KVM_ENABLE_CAP,		/* restart: KVM_CAP_ARM_NISV_TO_USER */
+	KVM_CREATE_DEVICE,	/* restart: the vGICv3 (and ITS) */
+	KVM_SET_DEVICE_ATTR,	/* restart: vGIC regions, nr of IRQs, init */
+	KVM_CREATE_VCPU,	/* restart: the vCPUs */
+	KVM_ARM_PREFERRED_TARGET, /* restart: ... their target */
+	KVM_ARM_VCPU_INIT,	/* restart: ... PSCI 0.2, secondaries off */
+	KVM_SET_ONE_REG,	/* restart: vcpu0's boot registers */
+	KVM_IOEVENTFD,		/* restart: the ION doorbells (ion_init) */
+	/* restart only: vcpu_ioctls, for the new vCPU threads (stacked filters) */
+	KVM_RUN, KVM_IRQ_LINE, KVM_SET_VCPU_EVENTS, KVM_GET_ONE_REG,
+};
+
+static const uint32_t thread_clone_flags[] = {
+	/* glibc's pthread_create(), exactly: a thread, never a process */
+	CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SIGHAND |
+	CLONE_THREAD | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID,
+};
+
+static const uint32_t thread_prctls[] = {
+	PR_SET_NAME,		/* restart: a new vCPU thread's name (comm) */
+};
+
+static const struct nc_sc_rule main_restart_rules[] = {
+	NC_SC_MAIN,
+	NC_SC_ARG_IN(ioctl, 1, main_restart_ioctls),
+	/* restart only: the new vCPU threads (pthread_create, glibc's start) */
+	NC_SC_FAIL_ERRNO(clone3, ENOSYS), /* restart: flags unreadable by BPF: glibc falls back to clone */
+	NC_SC_ARG_IN(clone, 0, thread_clone_flags), /* restart: a vCPU thread */
+	NC_SC(set_robust_list),	/* restart: a new thread's start (glibc) */
+	NC_SC(rseq),		/* restart: ... its rseq area (glibc 2.35+) */
+	/* restart only: nc_sandbox_thread_enter() of a new vCPU thread */
+	NC_SC_ARG_IN(prctl, 0, thread_prctls),
+	NC_SC(landlock_restrict_self), /* restart: the thread's Landlock (same ruleset) */
+	NC_SC(capset),		/* restart: its capability sets emptied */
+	NC_SC(seccomp),		/* restart: its own vcpu filter, stacked on this one */
+	/*
+	 * vcpu_rules' other calls (pread64, pwrite64, eventfd2) serve PCI
+	 * passthrough only, and a [[pci]] cell cannot restart under the
+	 * sandbox (its VFIO device would be opened again): not here.
+	 */
 	NC_SC_RUNTIME,
 };
 
@@ -150,4 +219,5 @@ const struct nc_sc_table nc_sc_tables[NC_THREAD_KINDS] = {
 	[NC_THREAD_CONSOLE_IN]	= TABLE(console_in_rules),
 	[NC_THREAD_CONSOLE_OUT]	= TABLE(console_out_rules),
 	[NC_THREAD_CONTROL]	= TABLE(control_rules),
+	[NC_THREAD_MAIN_RESTART] = TABLE(main_restart_rules),
 };

@@ -22,6 +22,9 @@
 #include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <fcntl.h>
+#include <errno.h>
+#include <sched.h>
+#include <sys/prctl.h>
 
 #include "sandbox/seccomp.h"
 
@@ -88,15 +91,52 @@ static const uint32_t main_fcntls[] = {
 	F_OFD_SETLK,		/* blk: the image lock released at destroy */
 };
 
+#define NC_SC_MAIN							\
+	NC_SC(poll),		/* wait for the stop eventfd, signalfd, ION failure */ \
+	NC_SC(read),		/* signalfd, the footprint's smaps fd */	\
+	NC_SC(lseek),		/* the footprint: smaps read from its start */	\
+	NC_SC(close),		/* teardown: every fd */			\
+	NC_SC(tgkill),		/* vCPU kicks, pthread_cancel of a stuck console writer */ \
+	NC_SC_ARG_IN(fcntl, 1, main_fcntls),				\
+	NC_SC(unlink)		/* the control socket (Landlock refuses: it stays) */
+
 static const struct nc_sc_rule main_rules[] = {
-	NC_SC(poll),		/* wait for the stop eventfd, signalfd, ION failure */
-	NC_SC(read),		/* signalfd, the footprint's smaps fd */
-	NC_SC(lseek),		/* the footprint: smaps read from its start */
-	NC_SC(close),		/* teardown: every fd */
-	NC_SC(tgkill),		/* vCPU kicks, pthread_cancel of a stuck console writer */
+	NC_SC_MAIN,
 	NC_SC_ARG_IN(ioctl, 1, main_ioctls),
-	NC_SC_ARG_IN(fcntl, 1, main_fcntls),
-	NC_SC(unlink),		/* the control socket (Landlock refuses: it stays) */
+	NC_SC_RUNTIME,
+};
+
+/* [cell] restart's main thread: the arm64 list (which explains it), x86 names. */
+static const uint32_t main_restart_ioctls[] = {
+	TCSETS, TCGETS, VFIO_DEVICE_SET_IRQS, VFIO_DEVICE_RESET, KVM_IRQFD,
+	KVM_SET_GSI_ROUTING, KVM_SET_USER_MEMORY_REGION, VFIO_IOMMU_UNMAP_DMA,
+	VFIO_GROUP_UNSET_CONTAINER,
+	KVM_GET_API_VERSION, KVM_CHECK_EXTENSION, KVM_GET_VCPU_MMAP_SIZE,
+	KVM_CREATE_VM, KVM_ENABLE_CAP, KVM_CREATE_DEVICE, KVM_SET_DEVICE_ATTR,
+	KVM_CREATE_VCPU, KVM_SET_ONE_REG, KVM_IOEVENTFD,	/* (no KVM_ARM_*) */
+	KVM_RUN, KVM_IRQ_LINE, KVM_SET_VCPU_EVENTS, KVM_GET_ONE_REG,
+};
+
+static const uint32_t thread_clone_flags[] = {
+	CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SIGHAND |
+	CLONE_THREAD | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID,
+};
+
+static const uint32_t thread_prctls[] = {
+	PR_SET_NAME,
+};
+
+static const struct nc_sc_rule main_restart_rules[] = {
+	NC_SC_MAIN,
+	NC_SC_ARG_IN(ioctl, 1, main_restart_ioctls),
+	NC_SC_FAIL_ERRNO(clone3, ENOSYS),
+	NC_SC_ARG_IN(clone, 0, thread_clone_flags),
+	NC_SC(set_robust_list),
+	NC_SC(rseq),
+	NC_SC_ARG_IN(prctl, 0, thread_prctls),
+	NC_SC(landlock_restrict_self),
+	NC_SC(capset),
+	NC_SC(seccomp),
 	NC_SC_RUNTIME,
 };
 
@@ -153,4 +193,5 @@ const struct nc_sc_table nc_sc_tables[NC_THREAD_KINDS] = {
 	[NC_THREAD_CONSOLE_IN]	= TABLE(console_in_rules),
 	[NC_THREAD_CONSOLE_OUT]	= TABLE(console_out_rules),
 	[NC_THREAD_CONTROL]	= TABLE(control_rules),
+	[NC_THREAD_MAIN_RESTART] = TABLE(main_restart_rules),
 };

@@ -50,6 +50,12 @@ for pair in "$nva nvA" "$nvb nvB"; do
 	fi
 done
 
+if [ "$(nc_md5 <net-up.bin 2>/dev/null)" = "$(nc_pattern up $NC_NET_BYTES | nc_md5)" ]; then
+	echo "NCT PASS host-nic-tcp-up $NC_NET_BYTES bytes from the cell's e1000e reached the peer NIC, md5 matches"
+else
+	echo "NCT FAIL host-nic-tcp-up the peer got $(wc -c <net-up.bin 2>/dev/null) bytes of $NC_NET_BYTES, md5 differs; the host's last samples: $(tail -6 host-net.log | tr '\n' ';')"
+fi
+
 # The figure (printed, not a threshold): the cell's driver against the
 # host's own on nvB, in this run.
 if dev=$(blockdev_of "$nvb"); then

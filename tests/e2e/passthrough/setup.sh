@@ -33,7 +33,7 @@ for a in $nva $nvb $nic; do
 	pci-bind vfio-addr "$a" >/dev/null || echo "NCT FAIL host-bind-vfio $a did not bind to vfio-pci"
 done
 echo "NCT PASS host-bind-vfio $nva $nvb $nic bound to vfio-pci"
-for f in cell.toml cell-b.toml cell-c.toml cell-d.toml; do
+for f in cell.toml cell-b.toml cell-c.toml cell-d.toml cell-e.toml; do
 	sed -i "s/ffff:ff:1f.1/$nva/; s/ffff:ff:1f.2/$nvb/; s/ffff:ff:1f.3/$nic/" "$f"
 done
 
@@ -47,6 +47,28 @@ dev=$(ls "/sys/bus/pci/devices/$peer/net" 2>/dev/null | head -1)
 if [ -n "$dev" ] && ip link set dev "$dev" netns "$ns"; then
 	nsenter -t "$ns" -n sh -c "ip link set lo up; ip link set $dev up; ip addr add $NC_PEER_IP/24 dev $dev"
 	echo "NCT PASS host-peer-nic $dev ($peer) in its own namespace at $NC_PEER_IP"
+	# The peer's ends of cell-e's two TCP streams: it takes the upload and
+	# offers the download until the cell listens (cells run one by one).
+	( { sleep 600 & wait; } | nsenter -t "$ns" -n nc -l -p $NC_PORT >net-up.bin ) &
+	echo $! >>bg.pids
+	(
+		t_end=$(($(cut -d. -f1 /proc/uptime) + 500))
+		while [ "$(cut -d. -f1 /proc/uptime)" -lt $t_end ]; do
+			nc_pattern down $NC_NET_BYTES |
+				nsenter -t "$ns" -n nc -w 30 $NC_CELL_IP $NC_PORT_DOWN 2>/dev/null && break
+			sleep 0.5
+		done
+	) &
+	echo $! >>bg.pids
+	# The host's view while the streams run, for host.sh to show if they
+	# fail: every 2 s the bytes the peer has, the interrupts of both NICs.
+	(
+		while :; do
+			echo "$(cut -d' ' -f1 /proc/uptime) s: peer has $(wc -c <net-up.bin) bytes; $(grep -E 'vfio-intx|vfio-msix|eth' /proc/interrupts | awk '{ printf "%s=%d ", $NF, $2 + $3 }')"
+			sleep 2
+		done
+	) >host-net.log &
+	echo $! >>bg.pids
 else
 	echo "NCT FAIL host-peer-nic no network interface for $peer (driver: $(pci-bind driver "$peer"))"
 fi

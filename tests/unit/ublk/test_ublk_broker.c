@@ -4,11 +4,14 @@
  * check refuses a dev_id the broker did not add, a START for another
  * process, malformed requests and an ADD past its table; the real broker
  * process starts confined (Seccomp 2, no_new_privs, at most CAP_SYS_ADMIN),
- * answers with the request's seq, refuses a foreign dev_id with EPERM, and
- * exits 0 once the VMM's end of the socket closes. Its allowlist has no
+ * answers with the request's seq, refuses a foreign dev_id with EPERM,
+ * ignores SIGINT/SIGTERM/SIGHUP, and exits 0 once the VMM's end of the
+ * socket closes; a dead broker makes the VMM's calls fail with EPIPE at
+ * once. Its allowlist has no
  * call that opens a file, maps memory or makes a process.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +196,46 @@ START_TEST(broker_process_refuses_and_exits_at_eof)
 }
 END_TEST
 
+/* The broker dies (as after a violation): the VMM's calls fail at once. */
+START_TEST(broker_death_fails_calls_without_hanging)
+{
+	struct nc_ublk_req r;
+	struct nc_ublk_ans a;
+	char err[256];
+	pid_t pid;
+	int st;
+
+	ck_assert_msg(nc_ublk_broker_spawn(err, sizeof(err)) == 0, "%s", err);
+	pid = nc_ublk_broker_pid();
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	r = req(NC_UBLK_STOP, 0);
+	ck_assert_int_eq(nc_ublk_broker_call(&r, &a, -1), -EPIPE);	/* no timeout: EOF */
+	r = req(NC_UBLK_DEL, 0);
+	ck_assert_int_eq(nc_ublk_broker_call(&r, &a, -1), -EPIPE);
+}
+END_TEST
+
+/* SIGINT and SIGTERM to the process group leave the broker running. */
+START_TEST(broker_ignores_sigint_sigterm)
+{
+	struct nc_ublk_req r;
+	struct nc_ublk_ans a;
+	char err[256];
+	pid_t pid;
+
+	ck_assert_msg(nc_ublk_broker_spawn(err, sizeof(err)) == 0, "%s", err);
+	pid = nc_ublk_broker_pid();
+	ck_assert_int_eq(kill(pid, SIGINT), 0);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert_int_eq(kill(pid, SIGHUP), 0);
+	r = req(NC_UBLK_STOP, 1);
+	ck_assert_int_eq(nc_ublk_broker_call(&r, &a, 5000), -EPERM);	/* still answers */
+	nc_ublk_broker_close();
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ublk_broker");
@@ -202,6 +245,8 @@ int main(void)
 	tcase_add_test(tc, check_refuses_malformed_requests);
 	tcase_add_test(tc, broker_allowlist_is_small);
 	tcase_add_test(tc, broker_process_refuses_and_exits_at_eof);
+	tcase_add_test(tc, broker_death_fails_calls_without_hanging);
+	tcase_add_test(tc, broker_ignores_sigint_sigterm);
 	suite_add_tcase(s, tc);
 	return nc_check_run(s);
 }

@@ -42,6 +42,7 @@
 #include "report.h"
 #include "run.h"
 #include "ublk.h"
+#include "ublk_broker.h"
 #include "sandbox/sandbox.h"
 #include "util/errf.h"
 
@@ -486,18 +487,9 @@ static int setup(struct nc_runtime *rt)
 static int arm_sandbox(struct nc_runtime *rt)
 {
 	const struct nc_config *c = &rt->cell.cfg;
-	/*
-	 * Not yet confined: an export's ublk control commands after the guest
-	 * reports (SET_PARAMS, START_DEV) and at exit (STOP_DEV, DEL_DEV) need
-	 * CAP_SYS_ADMIN in Linux 6.1's ublk (ublk_ctrl_uring_cmd() checks
-	 * capable() with the submitter's credentials) and a ring and an open
-	 * of /dev/ublk-control. Such cells run without the seccomp filters
-	 * and Landlock, and say so (docs/security.md).
-	 */
-	bool limited = c->nr_export;
 	struct nc_sandbox_opts o = {
-		.seccomp = c->sandbox_seccomp && !limited,
-		.landlock = !limited,
+		.seccomp = c->sandbox_seccomp,
+		.landlock = true,
 		.set_ids = c->sandbox_set_ids,
 		.uid = c->sandbox_uid,
 		.gid = c->sandbox_gid,
@@ -505,10 +497,7 @@ static int arm_sandbox(struct nc_runtime *rt)
 	};
 	int abi;
 
-	if (limited)
-		fprintf(stderr,
-			"nipcell-vmm: WARNING: [[export]]: this cell runs WITHOUT seccomp filters and Landlock (not yet confined: docs/security.md); the privilege drop still applies.\n");
-	else if (!o.seccomp)
+	if (!o.seccomp)
 		fprintf(stderr,
 			"nipcell-vmm: WARNING: [sandbox] seccomp = false: NO SYSTEM-CALL FILTERS.\n"
 			"nipcell-vmm: WARNING: a bug the guest can exploit gets every system call this process may make. For debugging only.\n");
@@ -887,6 +876,16 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 			nc_cell_free(&rt->cell);
 			return NC_EXIT_USAGE;
 		}
+	}
+	/*
+	 * [[export]]: the ublk broker, the one process that keeps
+	 * CAP_SYS_ADMIN for ublk's control commands (vmm/ublk_broker.h). A
+	 * fork: before any thread and before the sandbox drops anything.
+	 */
+	if (rt->cell.cfg.nr_export && nc_ublk_broker_spawn(rt->err, sizeof(rt->err))) {
+		fprintf(stderr, "nipcell-vmm: %s\n", rt->err);
+		nc_cell_free(&rt->cell);
+		return NC_EXIT_ERROR;
 	}
 	/* Before any thread: each one it starts waits at the sandbox's gate. */
 	if (arm_sandbox(rt)) {

@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ublk's control plane for export valves (vmm/ublk.h). Each control
- * command is one URING_CMD on /dev/ublk-control through a small io_uring
- * of its own, set up per command: ublk requires IORING_SETUP_SQE128 for
- * them (struct ublksrv_ctrl_cmd is 32 bytes, more than the 16 bytes a
- * 64-byte SQE has), commands are rare, and a ring per call lets the start
- * thread and the main thread issue them without sharing a ring. liburing
- * 2.3 (Debian 12) has no URING_CMD helper: the SQEs are filled by hand.
+ * ublk's control plane for export valves (vmm/ublk.h). The control
+ * commands themselves run in the ublk broker (ublk_broker.h), the one
+ * process of the cell that keeps CAP_SYS_ADMIN; this file asks it for
+ * them, opens /dev/ublkcN and maps its descriptors, and runs the start
+ * thread (a sandboxed thread of kind NC_THREAD_UBLK).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ublk_cmd.h>
-#include <liburing.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,14 +17,14 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <nipcell/ion_host.h>
 
+#include "sandbox/sandbox.h"
 #include "ublk.h"
+#include "ublk_broker.h"
 #include "util/errf.h"
 
 #define UBLK_CONTROL	"/dev/ublk-control"
@@ -51,56 +48,20 @@ static void ublk_log(const char *fmt, ...)
 		return;
 }
 
-/* One control command; returns ublk's result (0 or -errno). */
-static int ctrl_cmd(uint32_t op, int dev_id, void *buf, uint16_t len, uint64_t data0)
+/* One request to the broker (ublk_broker.h): ublk's result or -errno. */
+static int broker(uint32_t op, int dev_id, struct nc_ublk_req *r, struct nc_ublk_ans *a,
+		  int timeout_ms)
 {
-	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe *cqe;
-	struct ublksrv_ctrl_cmd *cmd;
-	int fd, rc;
-
-	fd = open(UBLK_CONTROL, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	rc = io_uring_queue_init(2, &ring, IORING_SETUP_SQE128);
-	if (rc < 0) {
-		close(fd);
-		return rc;
-	}
-	sqe = io_uring_get_sqe(&ring);
-	if (!sqe) {
-		io_uring_queue_exit(&ring);
-		close(fd);
-		return -EBUSY;
-	}
-	memset(sqe, 0, 2 * sizeof(*sqe));	/* SQE128: two slots */
-	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->fd = fd;
-	sqe->cmd_op = op;
-	cmd = (struct ublksrv_ctrl_cmd *)sqe->cmd;
-	_Static_assert(sizeof(*cmd) <= 80, "ublksrv_ctrl_cmd fits an SQE128 command");
-	cmd->dev_id = dev_id;
-	cmd->queue_id = (uint16_t)-1;
-	cmd->len = len;
-	cmd->addr = (uint64_t)(uintptr_t)buf;
-	cmd->data[0] = data0;
-	rc = io_uring_submit(&ring);
-	if (rc >= 0)
-		rc = io_uring_wait_cqe(&ring, &cqe);
-	if (rc >= 0) {
-		rc = cqe->res;
-		io_uring_cqe_seen(&ring, cqe);
-	}
-	io_uring_queue_exit(&ring);
-	close(fd);
-	return rc;
+	r->op = op;
+	r->dev_id = dev_id;
+	return nc_ublk_broker_call(r, a, timeout_ms);
 }
 
 int nc_ublk_add(struct nc_ublk *u, struct ion_host *ion, unsigned id,
 		unsigned valve, char *err, size_t errlen)
 {
-	struct ublksrv_ctrl_dev_info info;
+	struct nc_ublk_req r;
+	struct nc_ublk_ans a;
 	char path[32];
 	int rc, i;
 
@@ -117,16 +78,16 @@ int nc_ublk_add(struct nc_ublk *u, struct ion_host *ion, unsigned id,
 		return nc_errf(-errno, err, errlen,
 			       "export %u: " UBLK_CONTROL ": %s (the host kernel needs CONFIG_BLK_DEV_UBLK: modprobe ublk_drv)",
 			       id, strerror(errno));
-	memset(&info, 0, sizeof(info));
-	info.nr_hw_queues = 1;
-	info.queue_depth = u->depth;
-	info.max_io_buf_bytes = u->max_io;
-	info.dev_id = (uint32_t)-1;	/* the kernel picks N */
-	rc = ctrl_cmd(UBLK_CMD_ADD_DEV, -1, &info, sizeof(info), 0);
+	memset(&r, 0, sizeof(r));
+	r.info.nr_hw_queues = 1;
+	r.info.queue_depth = u->depth;
+	r.info.max_io_buf_bytes = u->max_io;
+	r.info.dev_id = (uint32_t)-1;	/* the kernel picks N */
+	rc = broker(NC_UBLK_ADD, -1, &r, &a, -1);
 	if (rc < 0)
 		return nc_errf(rc, err, errlen, "export %u: ublk ADD_DEV: %s%s", id,
 			       strerror(-rc), rc == -EPERM ? " (needs CAP_SYS_ADMIN)" : "");
-	u->dev_id = (int)info.dev_id;
+	u->dev_id = a.dev_id;
 	snprintf(path, sizeof(path), "/dev/ublkc%d", u->dev_id);
 	/* udev (or devtmpfs) makes the node: give it a moment. */
 	for (i = 0; i < 200 && u->cdev_fd < 0; i++) {
@@ -157,29 +118,31 @@ int nc_ublk_add(struct nc_ublk *u, struct ion_host *ion, unsigned id,
 
 static int set_params(struct nc_ublk *u, const struct ion_export_geometry *g)
 {
-	struct ublk_params p;
+	struct nc_ublk_req r;
+	struct nc_ublk_ans a;
+	struct ublk_params *p = &r.params;
 
-	memset(&p, 0, sizeof(p));
-	p.len = sizeof(p);
-	p.types = UBLK_PARAM_TYPE_BASIC;
-	p.basic.attrs = (g->flags & ION_BLK_F_RO ? UBLK_ATTR_READ_ONLY : 0) |
-			(g->flags & ION_BLK_F_FLUSH ?
-			 UBLK_ATTR_VOLATILE_CACHE | UBLK_ATTR_FUA : 0);
-	p.basic.logical_bs_shift = __builtin_ctz(g->logical_block_size);
-	p.basic.physical_bs_shift = __builtin_ctz(g->physical_block_size);
-	p.basic.io_min_shift = p.basic.physical_bs_shift;
-	p.basic.io_opt_shift = p.basic.physical_bs_shift;
-	p.basic.max_sectors = g->max_sectors < u->max_io / 512 ? g->max_sectors :
-			      u->max_io / 512;
-	p.basic.dev_sectors = g->capacity;
+	memset(&r, 0, sizeof(r));
+	p->len = sizeof(*p);
+	p->types = UBLK_PARAM_TYPE_BASIC;
+	p->basic.attrs = (g->flags & ION_BLK_F_RO ? UBLK_ATTR_READ_ONLY : 0) |
+			 (g->flags & ION_BLK_F_FLUSH ?
+			  UBLK_ATTR_VOLATILE_CACHE | UBLK_ATTR_FUA : 0);
+	p->basic.logical_bs_shift = __builtin_ctz(g->logical_block_size);
+	p->basic.physical_bs_shift = __builtin_ctz(g->physical_block_size);
+	p->basic.io_min_shift = p->basic.physical_bs_shift;
+	p->basic.io_opt_shift = p->basic.physical_bs_shift;
+	p->basic.max_sectors = g->max_sectors < u->max_io / 512 ? g->max_sectors :
+			       u->max_io / 512;
+	p->basic.dev_sectors = g->capacity;
 	if (g->max_discard_sectors || g->max_write_zeroes_sectors) {
-		p.types |= UBLK_PARAM_TYPE_DISCARD;
-		p.discard.discard_granularity = g->discard_granularity;
-		p.discard.max_discard_sectors = g->max_discard_sectors;
-		p.discard.max_write_zeroes_sectors = g->max_write_zeroes_sectors;
-		p.discard.max_discard_segments = 1;
+		p->types |= UBLK_PARAM_TYPE_DISCARD;
+		p->discard.discard_granularity = g->discard_granularity;
+		p->discard.max_discard_sectors = g->max_discard_sectors;
+		p->discard.max_write_zeroes_sectors = g->max_write_zeroes_sectors;
+		p->discard.max_discard_segments = 1;
 	}
-	return ctrl_cmd(UBLK_CMD_SET_PARAMS, u->dev_id, &p, sizeof(p), 0);
+	return broker(NC_UBLK_SET_PARAMS, u->dev_id, &r, &a, -1);
 }
 
 static void *start_thread(void *arg)
@@ -190,9 +153,14 @@ static void *start_thread(void *arg)
 		{ .fd = ion_host_export_event_fd(u->ion, u->valve), .events = POLLIN },
 		{ .fd = u->stop_fd, .events = POLLIN },
 	};
+	struct nc_ublk_req r;
+	struct nc_ublk_ans a;
 	uint64_t cnt;
 	int rc;
 
+	/* Waits for the lockdown, then takes its own filter (NC_THREAD_UBLK). */
+	if (nc_sandbox_thread_enter(NC_THREAD_UBLK, u->id))
+		return NULL;
 	for (;;) {
 		rc = ion_host_export_geometry(u->ion, u->valve, &g);
 		if (rc != -EAGAIN)
@@ -210,8 +178,11 @@ static void *start_thread(void *arg)
 		return NULL;
 	}
 	rc = set_params(u, &g);
-	if (!rc)
-		rc = ctrl_cmd(UBLK_CMD_START_DEV, u->dev_id, NULL, 0, getpid());
+	if (!rc) {
+		memset(&r, 0, sizeof(r));
+		r.pid = u->pid;		/* the ublk server: this process */
+		rc = broker(NC_UBLK_START, u->dev_id, &r, &a, -1);
+	}
 	if (rc) {
 		ublk_log("export %u: starting /dev/ublkb%d: %s", u->id, u->dev_id,
 			 strerror(-rc));
@@ -225,7 +196,7 @@ static void *start_thread(void *arg)
 	 * elsewhere (a log shared with the guest's console, as in the
 	 * scenarios) this line would land in the middle of the guest's.
 	 */
-	if (isatty(STDERR_FILENO))
+	if (u->tty)
 		ublk_log("export %u: /dev/ublkb%d ready, %llu sectors of %u bytes (guest device %s)",
 			 u->id, u->dev_id, (unsigned long long)g.capacity,
 			 g.logical_block_size,
@@ -242,6 +213,8 @@ int nc_ublk_start(struct nc_ublk *u, char *err, size_t errlen)
 	if (u->stop_fd < 0)
 		return nc_errf(-errno, err, errlen, "export %u: eventfd: %s", u->id,
 			       strerror(errno));
+	u->pid = getpid();
+	u->tty = isatty(STDERR_FILENO);	/* an ioctl: before the sandbox */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = -pthread_create(&u->thread, NULL, start_thread, u);
@@ -255,6 +228,8 @@ int nc_ublk_start(struct nc_ublk *u, char *err, size_t errlen)
 
 void nc_ublk_stop(struct nc_ublk *u)
 {
+	struct nc_ublk_req r;
+	struct nc_ublk_ans a;
 	uint64_t one = 1;
 	int rc;
 
@@ -263,7 +238,8 @@ void nc_ublk_stop(struct nc_ublk *u)
 	if (u->dev_id >= 0) {
 		ion_host_export_set_ready(u->ion, u->valve, false);
 		/* Also aborts the fetches of a device that never started. */
-		rc = ctrl_cmd(UBLK_CMD_STOP_DEV, u->dev_id, NULL, 0, 0);
+		memset(&r, 0, sizeof(r));
+		rc = broker(NC_UBLK_STOP, u->dev_id, &r, &a, -1);
 		if (rc)
 			ublk_log("export %u: ublk STOP_DEV %d: %s", u->id, u->dev_id,
 				 strerror(-rc));
@@ -278,8 +254,9 @@ void nc_ublk_stop(struct nc_ublk *u)
 
 void nc_ublk_remove(struct nc_ublk *u)
 {
-	pid_t pid;
-	int i, st;
+	struct nc_ublk_req r;
+	struct nc_ublk_ans a;
+	int rc;
 
 	if (u->iod)
 		munmap(u->iod, u->iod_len);
@@ -290,30 +267,18 @@ void nc_ublk_remove(struct nc_ublk *u)
 	if (u->dev_id < 0)
 		return;
 	/*
-	 * DEL_DEV waits, uninterruptibly, until nobody holds the device. A
-	 * child waits there instead of the VMM: it keeps no file of ours.
+	 * DEL_DEV waits, uninterruptibly, until nobody holds the device: the
+	 * broker waits there, the VMM only a while. Once the VMM is gone the
+	 * broker finishes it and exits.
 	 */
-	pid = fork();
-	if (pid == 0) {
-		syscall(SYS_close_range, 3U, ~0U, 0U);
-		_exit(ctrl_cmd(UBLK_CMD_DEL_DEV, u->dev_id, NULL, 0, 0) ? 1 : 0);
-	}
-	if (pid < 0) {
-		ublk_log("export %u: fork for DEL_DEV: %s", u->id, strerror(errno));
-		return;
-	}
-	for (i = 0; i < 300; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid) {
-			if (!WIFEXITED(st) || WEXITSTATUS(st))
-				ublk_log("export %u: ublk DEL_DEV %d failed", u->id, u->dev_id);
-			else
-				ublk_log("export %u: ublk device %d removed", u->id, u->dev_id);
-			u->dev_id = -1;
-			return;
-		}
-		usleep(10000);
-	}
-	ublk_log("export %u: ublk device %d is still open elsewhere: process %d removes it once it is closed",
-		 u->id, u->dev_id, (int)pid);
+	memset(&r, 0, sizeof(r));
+	rc = broker(NC_UBLK_DEL, u->dev_id, &r, &a, 3000);
+	if (rc == -ETIMEDOUT)
+		ublk_log("export %u: ublk device %d is still open elsewhere: the ublk broker (process %d) removes it once it is closed",
+			 u->id, u->dev_id, (int)nc_ublk_broker_pid());
+	else if (rc)
+		ublk_log("export %u: ublk DEL_DEV %d failed: %s", u->id, u->dev_id, strerror(-rc));
+	else
+		ublk_log("export %u: ublk device %d removed", u->id, u->dev_id);
 	u->dev_id = -1;
 }

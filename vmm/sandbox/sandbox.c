@@ -38,6 +38,8 @@ static const char *const kind_names[NC_THREAD_KINDS] = {
 	[NC_THREAD_CONSOLE_OUT] = "console-out",
 	[NC_THREAD_CONTROL] = "control",
 	[NC_THREAD_MAIN_RESTART] = "main-restart",
+	[NC_THREAD_UBLK] = "ublk",
+	[NC_THREAD_UBLK_BROKER] = "ublk-broker",
 };
 
 const char *nc_thread_kind_name(enum nc_thread_kind kind)
@@ -160,7 +162,7 @@ int nc_sandbox_thread_enter(enum nc_thread_kind kind, unsigned idx)
 	pthread_mutex_unlock(&sb.lock);
 	if (g != GATE_OPEN)
 		return -ECANCELED;
-	if (kind == NC_THREAD_VCPU || kind == NC_THREAD_CONSOLE_OUT)
+	if (kind == NC_THREAD_VCPU || kind == NC_THREAD_CONSOLE_OUT || kind == NC_THREAD_UBLK)
 		snprintf(name, sizeof(name), "%s%u", nc_thread_kind_name(kind), idx);
 	else
 		snprintf(name, sizeof(name), "%s", nc_thread_kind_name(kind));

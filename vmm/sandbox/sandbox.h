@@ -37,12 +37,14 @@ enum nc_thread_kind {
 	NC_THREAD_CONSOLE_OUT,	/* a UART's output ring to its fd */
 	NC_THREAD_CONTROL,	/* the control socket */
 	NC_THREAD_MAIN_RESTART,	/* main of a cell with [cell] restart: builds new VMs */
+	NC_THREAD_UBLK,		/* an export's start thread: asks the broker to start it */
+	NC_THREAD_UBLK_BROKER,	/* the ublk broker process (vmm/ublk_broker.h) */
 	NC_THREAD_KINDS
 };
 
 /*
  * "main", "vcpu", "ion", "console-in", "console-out", "control",
- * "main-restart".
+ * "main-restart", "ublk", "ublk-broker".
  */
 const char *nc_thread_kind_name(enum nc_thread_kind kind);
 

@@ -1,14 +1,18 @@
-# Host side: three disk images, then the driver in the background, which
+# Host side: four disk images, then the driver in the background, which
 # works with each cell's /dev/ublkb* while the cell runs (docs/export.md):
 #   cell            ext2, the figures, a write loop across a guest crash
-#                   and restart, e2fsck, every acknowledged file intact
+#                   and restart, e2fsck, every acknowledged file intact;
+#                   every thread confined, the ublk broker too
 #   cell-garbage    a corrupted completion: EIO, the valve broken
 #   cell-norestart  the crash without restart: EIO within seconds
+#   cell-sigkill    SIGKILL of nipcell-vmm mid-write: the broker removes
+#                   the device and exits
+# After each cell: no ublk device of it is left, its broker is gone.
 . ./common.sh
-for d in disk disk-garbage disk-norestart; do
+for d in disk disk-garbage disk-norestart disk-sigkill; do
 	dd if=/dev/zero of=$d.img bs=1M count=0 seek=$NC_DISK_MIB 2>/dev/null
 done
-rm -f acked driver.done figures
+rm -f acked driver.done figures ./*.tasks ./*.broker
 mkdir -p /mnt/exp
 
 up() { cut -d' ' -f1 /proc/uptime; }
@@ -32,25 +36,129 @@ ublk_of() {
 	done
 	return 1
 }
-# quit SOCK: KEY_Q until the cell is gone.
+# quit SOCK: KEY_Q until the cell no longer answers (under Landlock its
+# socket file stays behind: the VMM cannot unlink it).
 quit() {
 	local i=0
-	while [ -S "$1" ] && [ $i -lt 300 ]; do
+	while nipcell-vmm ctl "$1" stats >/dev/null 2>&1 && [ $i -lt 300 ]; do
 		key "$1" $NC_KEY_QUIT
 		sleep 0.3
 		i=$((i + 1))
 	done
 }
+# vmm_pid CELLFILE: the cell's nipcell-vmm (not its broker, a fork with
+# the same command line).
+vmm_pid() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(cat $p/comm 2>/dev/null)" = nipcell-vmm ] || continue
+		tr '\0' ' ' <$p/cmdline 2>/dev/null | grep -q " run $1 " && { echo ${p#/proc/}; return 0; }
+	done
+	return 1
+}
+# broker_of PID: its child the ublk broker.
+broker_of() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(cat $p/comm 2>/dev/null)" = nc-ublk-broker ] &&
+			grep -q "^PPid:	$1\$" $p/status 2>/dev/null && { echo ${p#/proc/}; return 0; }
+	done
+	return 1
+}
+# status PID: what /proc says of each of its threads' confinement.
+status() {
+	for t in /proc/$1/task/*; do
+		echo "task ${t##*/} $(cat $t/comm)"
+		grep -E '^(Uid|NoNewPrivs|Seccomp|CapInh|CapPrm|CapEff|CapBnd|CapAmb):' $t/status
+	done
+}
+# field NAME FILE: the distinct values of one status field.
+field() { grep "^$1:" "$2" | cut -f2- | tr '\t' ' ' | sed 's/ *$//' | sort -u | tr '\n' '/' | sed 's|/$||'; }
+# orphans: the ublk devices (/sys/class/ublk-char/ublkcN) no process holds
+# open: a running cell's VMM keeps its /dev/ublkcN open, a leftover has none.
+orphans() {
+	local c n held
+	for c in /sys/class/ublk-char/ublkc*; do
+		[ -e "$c" ] || continue
+		n=${c##*/ublkc}
+		held=$(ls -l /proc/[0-9]*/fd/ 2>/dev/null | grep -c " -> /dev/ublkc$n\$")
+		[ "$held" -gt 0 ] || echo "ublkc$n$( [ -e /sys/block/ublkb$n ] && echo +ublkb$n)"
+	done
+}
+# alive PID: the process runs (a zombie does not).
+alive() {
+	[ -n "$1" ] && [ -r /proc/$1/stat ] && ! grep -q '^[0-9]* ([^)]*) Z' /proc/$1/stat 2>/dev/null
+}
+# cleaned NAME PID BROKER: after the cell's nipcell-vmm exited, within 20 s
+# no ublk device is left unheld and its broker has exited.
+cleaned() {
+	local i=0 t0 left cdevs
+	while alive "$2" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	t0=$(up) i=0
+	while :; do
+		left=$(orphans | tr '\n' ' ')
+		[ -z "$left" ] && ! alive "$3" && break
+		[ $i -lt 200 ] || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cdevs=$(ls /sys/class/ublk-char 2>/dev/null | tr '\n' ' ' | sed 's/ $//')
+	if alive "$2"; then
+		echo "NCT FAIL export-cleanup $1: nipcell-vmm $2 still runs"
+	elif [ -z "$left" ] && [ -n "$3" ] && ! alive "$3"; then
+		echo "NCT PASS export-cleanup $1: $(ms $t0 $(up)) ms after nipcell-vmm $2 exited no ublk device is left (in /sys/class/ublk-char: ${cdevs:-none}$( [ -n "$cdevs" ] && echo ', held by the next cell')) and broker $3 has exited"
+	else
+		echo "NCT FAIL export-cleanup $1: left ${left:-nothing}; broker '$3' $(alive "$3" && echo 'still runs' || echo exited)"
+	fi
+}
 ratio() { awk "BEGIN { if ($2 > 0) printf \"%.3f\", $1 / $2; else print \"?\" }"; }
 
+# confined CELLFILE: every thread of the running cell's nipcell-vmm has its
+# seccomp filter; its broker too, with CAP_SYS_ADMIN alone.
+confined() {
+	local pid bpid n names b bnames
+	pid=$(vmm_pid $1) && bpid=$(broker_of $pid) || {
+		echo "NCT FAIL export-confined $1: nipcell-vmm or its broker not found (vmm ${pid:-?})"
+		echo "NCT FAIL export-broker $1: not found"
+		return
+	}
+	status $pid >${1%.toml}.tasks
+	status $bpid >${1%.toml}.broker
+	n=$(grep -c '^task ' ${1%.toml}.tasks)
+	names=$(sed -n 's/^task [0-9]* //p' ${1%.toml}.tasks | sort | tr '\n' ' ' | sed 's/ $//')
+	if [ "$(field Seccomp ${1%.toml}.tasks)" = 2 ] && [ "$n" -ge 5 ] &&
+	   [ "$(field CapEff ${1%.toml}.tasks)" = 0000000000000000 ] &&
+	   [ "$(field NoNewPrivs ${1%.toml}.tasks)" = 1 ]; then
+		echo "NCT PASS export-confined $1: nipcell-vmm $pid: $n threads, all Seccomp: 2, NoNewPrivs 1, CapEff 0 ($names)"
+	else
+		echo "NCT FAIL export-confined $1: nipcell-vmm $pid: Seccomp '$(field Seccomp ${1%.toml}.tasks)' CapEff '$(field CapEff ${1%.toml}.tasks)' NoNewPrivs '$(field NoNewPrivs ${1%.toml}.tasks)' over $n threads ($names)"
+	fi
+	b=${1%.toml}.broker
+	# One thread of its own; io_uring may add its kernel workers (iou-wrk-PID,
+	# no user code), which the check shows with the same status.
+	bnames=$(sed -n 's/^task [0-9]* //p' $b | tr '\n' ' ' | sed 's/ $//')
+	if [ "$(sed -n 's/^task [0-9]* //p' $b | grep -vc '^iou-wrk-[0-9]*$')" = 1 ] &&
+	   [ "$(sed -n 's/^task [0-9]* //p' $b | grep -c '^nc-ublk-broker$')" = 1 ] &&
+	   [ "$(field Seccomp $b)" = 2 ] &&
+	   [ "$(field NoNewPrivs $b)" = 1 ] && [ "$(field CapEff $b)" = 0000000000200000 ] &&
+	   [ "$(field CapPrm $b)" = 0000000000200000 ] && [ "$(field CapBnd $b)" = 0000000000200000 ] &&
+	   [ "$(field CapInh $b)" = 0000000000000000 ] && [ "$(field CapAmb $b)" = 0000000000000000 ]; then
+		echo "NCT PASS export-broker $1: process $bpid, child of $pid, threads ($bnames): all Seccomp: 2, NoNewPrivs 1, CapEff=CapPrm=CapBnd 0000000000200000 (CAP_SYS_ADMIN alone), CapInh=CapAmb 0, Uid $(field Uid $b)"
+	else
+		echo "NCT FAIL export-broker $1: process $bpid: threads ($bnames), Seccomp '$(field Seccomp $b)' NoNewPrivs '$(field NoNewPrivs $b)' CapEff '$(field CapEff $b)' CapPrm '$(field CapPrm $b)' CapBnd '$(field CapBnd $b)' CapInh '$(field CapInh $b)' CapAmb '$(field CapAmb $b)'"
+	fi
+}
+
 phase_restart() {
-	local dev t0 t1 i a b worst=0 t_crash t_back st
+	local dev t0 t1 i a b worst=0 t_crash t_back st pid bpid
 	if ! dev=$(ublk_of cell.sock); then
 		echo "NCT FAIL export-host-device cell: no /dev/ublkb* ready: $(nipcell-vmm ctl cell.sock stats 2>&1 | grep '^export')"
 		quit cell.sock
 		return
 	fi
 	echo "NCT PASS export-host-device $(nipcell-vmm ctl cell.sock stats | grep '^export 0 ')"
+	confined cell.toml
+	pid=$(vmm_pid cell.toml) bpid=$(broker_of "$pid")
 
 	# The figures: the idle device against its own backing, read directly.
 	r_u=$(blkbench randread4k "$dev" 3) && r_d=$(blkbench randread4k disk.img 3) &&
@@ -137,6 +245,7 @@ phase_restart() {
 	else
 		echo "NCT PASS export-host-device-removed $dev is gone after the cell exited"
 	fi
+	cleaned cell "$pid" "$bpid"
 }
 
 # readable DEV: one 4 KiB direct read works, within 10 s, up to 60 tries.
@@ -154,12 +263,13 @@ readable() {
 # boot): the valve breaks and reads fail with EIO; then a crash and a
 # restart heal it for the next kind.
 phase_garbage() {
-	local dev i t0 st m stats
+	local dev i t0 st m stats pid bpid
 	if ! dev=$(ublk_of garbage.sock); then
 		echo "NCT FAIL export-garbage-eio no /dev/ublkb* for cell-garbage"
 		quit garbage.sock
 		return
 	fi
+	pid=$(vmm_pid cell-garbage.toml) bpid=$(broker_of "$pid")
 	for m in 1 2 3; do
 		if [ $m -gt 1 ]; then
 			i=0
@@ -195,15 +305,17 @@ phase_garbage() {
 		fi
 	done
 	quit garbage.sock
+	cleaned cell-garbage "$pid" "$bpid"
 }
 
 phase_norestart() {
-	local dev t0 t1 i
+	local dev t0 t1 i pid bpid
 	if ! dev=$(ublk_of norestart.sock); then
 		echo "NCT FAIL export-norestart-eio no /dev/ublkb* for cell-norestart"
 		quit norestart.sock
 		return
 	fi
+	pid=$(vmm_pid cell-norestart.toml) bpid=$(broker_of "$pid")
 	rm -f dd.failed
 	( while dd if=/dev/zero of="$dev" bs=64k count=64 oflag=direct 2>dd.err; do :; done
 	  up >dd.failed ) &
@@ -223,6 +335,43 @@ phase_norestart() {
 	else
 		echo "NCT FAIL export-norestart-eio the host's writer $( [ -f dd.failed ] && echo "ended: $(tail -1 dd.err)" || echo 'still runs after 20 s (hung?)')"
 	fi
+	wait
+	cleaned cell-norestart "$pid" "$bpid"
+}
+
+# SIGKILL of nipcell-vmm while a host writer keeps /dev/ublkbN busy: the
+# writer fails with EIO, and the broker, at its socket's EOF, stops and
+# deletes the device (DEL_DEV waits for the writer's close) and exits.
+phase_sigkill() {
+	local dev n pid bpid t0 i left
+	if ! dev=$(ublk_of sigkill.sock); then
+		echo "NCT FAIL export-sigkill-cleanup no /dev/ublkb* for cell-sigkill"
+		return
+	fi
+	n=${dev#/dev/ublkb}
+	pid=$(vmm_pid cell-sigkill.toml) bpid=$(broker_of "$pid")
+	rm -f dd.failed
+	( while dd if=/dev/zero of="$dev" bs=64k count=64 oflag=direct 2>dd.err; do :; done
+	  up >dd.failed ) &
+	sleep 2
+	if [ -z "$bpid" ] || ! kill -KILL "$pid"; then
+		echo "NCT FAIL export-sigkill-cleanup nipcell-vmm '$pid' or its broker '$bpid' not found"
+		return
+	fi
+	t0=$(up) i=0
+	while { [ -e "$dev" ] || [ -e /dev/ublkc$n ] || [ -e /sys/class/ublk-char/ublkc$n ] ||
+		alive "$bpid" || [ ! -f dd.failed ]; } && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	left=$(for f in "$dev" /dev/ublkc$n /sys/class/ublk-char/ublkc$n /sys/block/ublkb$n; do [ -e "$f" ] && echo "$f"; done | tr '\n' ' ')
+	if [ -z "$left" ] && ! alive "$bpid" && [ -f dd.failed ] &&
+	   grep -q 'Input/output error' dd.err; then
+		echo "NCT PASS export-sigkill-cleanup nipcell-vmm $pid killed with SIGKILL mid-write: $(ms $t0 $(up)) ms later $dev, /dev/ublkc$n and its sysfs entries are gone, broker $bpid has exited, the host's writer failed with EIO ($(ms $t0 $(cat dd.failed)) ms)"
+	else
+		echo "NCT FAIL export-sigkill-cleanup after $(ms $t0 $(up)) ms: left ${left:-nothing}; broker $bpid $(alive "$bpid" && echo 'still runs' || echo exited); writer $( [ -f dd.failed ] && echo "ended: $(tail -1 dd.err)" || echo 'still runs')"
+	fi
+	wait
 }
 
 # Its markers go to a file that host.sh prints: on the console they would
@@ -231,5 +380,6 @@ phase_norestart() {
 	phase_restart
 	phase_garbage
 	phase_norestart
+	phase_sigkill
 	touch driver.done
 ) >driver.markers 2>&1 &

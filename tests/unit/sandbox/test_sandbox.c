@@ -80,7 +80,9 @@ START_TEST(every_table_builds)
 	for (k = 0; k < NC_THREAD_KINDS; k++) {
 		const struct nc_sc_table *t = &nc_sc_tables[k];
 
-		ck_assert_msg(t->nr_rules > 10, "%s: %u rules", nc_thread_kind_name(k), t->nr_rules);
+		/* The broker's list is short by design (tests/unit/ublk checks what it lacks). */
+		ck_assert_msg(t->nr_rules > (k == NC_THREAD_UBLK_BROKER ? 5u : 10u), "%s: %u rules",
+			      nc_thread_kind_name(k), t->nr_rules);
 		n = nc_seccomp_build(t, nc_sc_audit_arch, insns, NC_SC_MAX_INSNS);
 		ck_assert_msg(n > (int)t->nr_rules, "%s: build %d", nc_thread_kind_name(k), n);
 		for (i = 0; i < t->nr_rules; i++) {

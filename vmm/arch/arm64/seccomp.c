@@ -96,6 +96,8 @@ static const uint32_t main_fcntls[] = {
 	NC_SC(close),		/* teardown: every fd */			\
 	NC_SC(tgkill),		/* vCPU kicks, pthread_cancel of a stuck console writer */ \
 	NC_SC_ARG_IN(fcntl, 1, main_fcntls),				\
+	NC_SC(sendto),		/* export: STOP/DEL asked of the ublk broker (send) */	\
+	NC_SC(recvfrom),	/* ... its answer (recv) */			\
 	NC_SC(unlinkat)		/* the control socket (Landlock refuses: it stays) */
 
 static const struct nc_sc_rule main_rules[] = {
@@ -210,6 +212,33 @@ static const struct nc_sc_rule control_rules[] = {
 	NC_SC_RUNTIME,		/* write: the input valve's irq, the stop eventfd */
 };
 
+/*
+ * An export's start thread (vmm/ublk.c): waits for the guest's report,
+ * then asks the ublk broker for SET_PARAMS and START_DEV.
+ */
+static const struct nc_sc_rule ublk_rules[] = {
+	NC_SC(ppoll),		/* the export's event eventfd, stop eventfd; the broker's answer */
+	NC_SC(read),		/* the event eventfd's count */
+	NC_SC(sendto),		/* SET_PARAMS, START to the broker (send) */
+	NC_SC(recvfrom),	/* ... its answers (recv) */
+	NC_SC_RUNTIME,		/* futex: the broker socket's lock; write: messages */
+};
+
+/*
+ * The ublk broker process (vmm/ublk_broker.c), single-threaded: its
+ * socket, its one io_uring for the control commands, and nothing else (no
+ * malloc, no file, no thread).
+ */
+static const struct nc_sc_rule ublk_broker_rules[] = {
+	NC_SC(io_uring_enter),	/* each control command: submit and wait (SQE128 ring) */
+	NC_SC(recvfrom),	/* the VMM's requests (recv); EOF when it is gone */
+	NC_SC(sendto),		/* the answers (send) */
+	NC_SC(exit_group),	/* exit after the cleanup; SIGSYS handler */
+	NC_SC(write),		/* SIGSYS handler: its report (stderr is closed: EBADF) */
+	NC_SC(gettid),		/* SIGSYS handler */
+	NC_SC(getpid),		/* SIGSYS handler */
+};
+
 #define TABLE(r)	{ r, NC_SC_COUNT(r) }
 
 const struct nc_sc_table nc_sc_tables[NC_THREAD_KINDS] = {
@@ -220,4 +249,6 @@ const struct nc_sc_table nc_sc_tables[NC_THREAD_KINDS] = {
 	[NC_THREAD_CONSOLE_OUT]	= TABLE(console_out_rules),
 	[NC_THREAD_CONTROL]	= TABLE(control_rules),
 	[NC_THREAD_MAIN_RESTART] = TABLE(main_restart_rules),
+	[NC_THREAD_UBLK]	= TABLE(ublk_rules),
+	[NC_THREAD_UBLK_BROKER]	= TABLE(ublk_broker_rules),
 };

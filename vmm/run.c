@@ -36,6 +36,7 @@
 #include "cell.h"
 #include "control.h"
 #include "footprint.h"
+#include "guest_ram.h"
 #include "machine.h"
 #include "metrics.h"
 #include "report.h"
@@ -254,19 +255,12 @@ static int setup_memory(struct nc_runtime *rt)
 	 */
 	if (rt->ram_base)
 		return add_memslots(rt);
-	base = mmap(NULL, cell->cfg.memory, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (base == MAP_FAILED)
+	base = nc_guest_ram_map(cell->cfg.memory, cell->cfg.ksm);
+	if (!base)
 		return nc_errf(-errno, rt->err, sizeof(rt->err), "guest RAM %llu MiB: %s",
 			       (unsigned long long)(cell->cfg.memory >> 20), strerror(errno));
 	rt->ram_base = base;
 	rt->ram_size = cell->cfg.memory;
-	/*
-	 * KSM merges equal pages across VMs, which opens timing side channels
-	 * between them: only when the cell asks ([cell] ksm = true).
-	 */
-	if (cell->cfg.ksm && madvise(base, rt->ram_size, MADV_MERGEABLE) < 0)
-		pr_warn("warning: [cell] ksm: madvise(MADV_MERGEABLE): %s", strerror(errno));
 	for (i = 0; i < cell->ram.nr_ram; i++) {
 		struct nc_ram_map *r = &rt->ram[i];
 
@@ -716,17 +710,11 @@ static int restart_guest(struct nc_runtime *rt)
 	pthread_mutex_unlock(&rt->m.lock);
 	memset(&rt->m.mmio, 0, sizeof(rt->m.mmio));
 	rt->t_init = 0;		/* the new guest's boot stamp */
-	/*
-	 * Zero pages: nothing of the old guest's memory reaches the new one. A
-	 * fresh anonymous mapping at the same address (no memslot refers to
-	 * it any more): madvise() may be missing (CONFIG_ADVISE_SYSCALLS).
-	 */
-	if (mmap(rt->ram_base, rt->ram_size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
-		return nc_errf(-errno, rt->err, sizeof(rt->err), "restart: clearing guest RAM: %s",
-			       strerror(errno));
-	if (rt->cell.cfg.ksm && madvise(rt->ram_base, rt->ram_size, MADV_MERGEABLE) < 0)
-		pr_warn("warning: [cell] ksm: madvise(MADV_MERGEABLE): %s", strerror(errno));
+	/* Zero pages: nothing of the old guest's memory reaches the new one. */
+	ret = nc_guest_ram_clear(rt->ram_base, rt->ram_size, rt->cell.cfg.ksm);
+	if (ret)
+		return nc_errf(ret, rt->err, sizeof(rt->err), "restart: clearing guest RAM: %s",
+			       strerror(-ret));
 	n = __atomic_add_fetch(&rt->m.restarts, 1, __ATOMIC_RELAXED);
 	restart_bootargs(rt, n);
 	rt->m.stopping = false;
@@ -815,8 +803,7 @@ static void destroy(struct nc_runtime *rt)
 	for (i = 0; i < rt->nr_vcpus; i++)
 		nc_vcpu_destroy(&rt->vcpus[i]);
 	nc_vm_close(&rt->vm);
-	if (rt->ram_base)
-		munmap(rt->ram_base, rt->ram_size);
+	nc_guest_ram_unmap(rt->ram_base, rt->ram_size);
 	if (rt->ion)
 		ion_host_destroy(rt->ion);
 	remove_exports(rt);

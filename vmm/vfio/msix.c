@@ -38,6 +38,7 @@ void nc_msix_init(struct nc_msix *x, struct nc_machine *m, struct nc_vfio_dev *d
 	x->gsi_base = gsi_base;
 	x->devid = devid;
 	x->set_irqs = nc_vfio_dev_set_irqs;
+	x->index = VFIO_PCI_MSIX_IRQ_INDEX;
 	for (i = 0; i < NC_PCI_MAX_VECTORS; i++) {
 		x->vec[i].ctrl = ENTRY_MASKED;	/* the reset state */
 		x->vec[i].efd = -1;
@@ -119,6 +120,29 @@ void nc_msix_table(struct nc_msix *x, uint64_t off, uint8_t *data, unsigned len,
 		vec_update(x, v);
 }
 
+void nc_msix_use_msi(struct nc_msix *x)
+{
+	x->index = VFIO_PCI_MSI_IRQ_INDEX;
+	x->qsize = x->nr = 1;
+}
+
+void nc_msix_set_entry(struct nc_msix *x, unsigned v, uint64_t addr, uint32_t data,
+		       bool masked)
+{
+	struct nc_msix_vec *e;
+
+	if (v >= x->nr)
+		return;
+	e = &x->vec[v];
+	if (e->addr_lo != (uint32_t)addr || e->addr_hi != addr >> 32 || e->data != data)
+		e->dirty = true;
+	e->addr_lo = addr;
+	e->addr_hi = addr >> 32;
+	e->data = data;
+	e->ctrl = masked ? ENTRY_MASKED : 0;
+	vec_update(x, v);
+}
+
 static int vfio_on(struct nc_msix *x)
 {
 	int fds[NC_PCI_MAX_VECTORS];
@@ -133,7 +157,7 @@ static int vfio_on(struct nc_msix *x)
 		fds[v] = x->vec[v].efd;
 	}
 	/* All vectors at once: VFIO in 6.1 cannot add vectors to a live set. */
-	ret = x->set_irqs(x->dev, VFIO_PCI_MSIX_IRQ_INDEX,
+	ret = x->set_irqs(x->dev, x->index,
 			  VFIO_IRQ_SET_ACTION_TRIGGER, 0, x->nr, fds);
 	if (!ret)
 		x->on = true;
@@ -156,7 +180,7 @@ int nc_msix_control(struct nc_msix *x, uint16_t ctrl)
 		x->on = false;
 		for (v = 0; v < x->nr; v++)
 			vec_update(x, v);
-		x->set_irqs(x->dev, VFIO_PCI_MSIX_IRQ_INDEX,
+		x->set_irqs(x->dev, x->index,
 			    VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0, NULL);
 	}
 	for (v = 0; v < x->nr; v++)

@@ -8,6 +8,10 @@
  * guest without leaving the kernel. A masked vector's irqfd is removed:
  * the eventfd counts what arrives, and KVM delivers it when the irqfd
  * comes back (unmask), as the PBA would.
+ *
+ * Plain MSI is the same machinery with one vector and VFIO's MSI index
+ * (nc_msix_use_msi()): its address, data and mask bit come from the
+ * emulated capability (pcicfg.c) through nc_msix_set_entry().
  */
 #ifndef NC_VFIO_MSIX_H
 #define NC_VFIO_MSIX_H
@@ -35,6 +39,7 @@ struct nc_msix {
 	unsigned		nr;		/* of them wired: NC_PCI_MAX_VECTORS at most */
 	unsigned		gsi_base;
 	uint32_t		devid;		/* the requester ID */
+	unsigned		index;		/* VFIO_PCI_MSIX_IRQ_INDEX or _MSI_ */
 	bool			enabled, maskall;	/* the guest's control bits */
 	bool			on;		/* VFIO has the eventfds */
 	bool			warned;
@@ -50,6 +55,11 @@ void nc_msix_init(struct nc_msix *x, struct nc_machine *m, struct nc_vfio_dev *d
 /* A guest access at off into the table (qsize * 16 bytes). */
 void nc_msix_table(struct nc_msix *x, uint64_t off, uint8_t *data, unsigned len,
 		   bool is_write);
+/* Plain MSI: one vector, VFIO's MSI index. Right after nc_msix_init(). */
+void nc_msix_use_msi(struct nc_msix *x);
+/* Vector v's address, data and mask as one update (MSI's registers). */
+void nc_msix_set_entry(struct nc_msix *x, unsigned v, uint64_t addr, uint32_t data,
+		       bool masked);
 /* The guest wrote the control word: ENABLE and MASKALL. 0 or -errno. */
 int nc_msix_control(struct nc_msix *x, uint16_t ctrl);
 /* Disables it on the device, removes irqfds and routes, closes the eventfds. */

@@ -42,8 +42,9 @@ struct vfio_fn {
 	struct nc_vfio_dev	dev;
 	struct nc_pcicfg	cfg;
 	struct nc_msix		msix;
+	struct nc_msix		msi;		/* plain MSI: one vector */
 	struct nc_intx		intx;
-	bool			has_msix, has_intx;
+	bool			has_msix, has_msi, has_intx;
 	struct trap		table, pba;
 	struct vbar		bar[NC_PCI_NR_BARS];
 	long			page;
@@ -208,12 +209,41 @@ static void msix_control(struct vfio_fn *f)
 
 	if (!f->has_msix)
 		return;
+	if (enable && f->has_msi && f->msi.on) {
+		fprintf(stderr, "nipcell-vmm: %s: the guest enabled MSI-X with MSI on; ignored\n",
+			f->name);
+		return;
+	}
 	/* VFIO has one interrupt type at a time: INTx off while MSI-X is on. */
 	if (enable && f->has_intx)
 		nc_intx_off(&f->intx);
 	nc_msix_control(&f->msix, f->cfg.msix_ctrl);
 	if (!enable && f->has_intx && nc_intx_on(&f->intx))
 		fprintf(stderr, "nipcell-vmm: %s: INTx back on failed\n", f->name);
+}
+
+/* MSI's registers changed: the one vector follows them (VFIO's MSI index). */
+static void msi_control(struct vfio_fn *f)
+{
+	uint64_t addr;
+	uint32_t data;
+	bool masked, enable = nc_pcicfg_msi(&f->cfg, &addr, &data, &masked);
+
+	if (!f->has_msi)
+		return;
+	if (enable && f->has_msix && f->msix.on) {
+		fprintf(stderr, "nipcell-vmm: %s: the guest enabled MSI with MSI-X on; ignored\n",
+			f->name);
+		return;
+	}
+	if (enable && !f->msi.on && f->has_intx)
+		nc_intx_off(&f->intx);
+	nc_msix_set_entry(&f->msi, 0, addr, data, masked);
+	if (enable != f->msi.on) {
+		nc_msix_control(&f->msi, enable ? PCICFG_MSIX_ENABLE : 0);
+		if (!enable && f->has_intx && nc_intx_on(&f->intx))
+			fprintf(stderr, "nipcell-vmm: %s: INTx back on failed\n", f->name);
+	}
 }
 
 static void fn_cfg(void *opaque, unsigned off, uint8_t *data, unsigned len,
@@ -231,6 +261,8 @@ static void fn_cfg(void *opaque, unsigned off, uint8_t *data, unsigned len,
 			update_bars(f);
 		if (ev & NC_PCICFG_EV_MSIX)
 			msix_control(f);
+		if (ev & NC_PCICFG_EV_MSI)
+			msi_control(f);
 	}
 	pthread_mutex_unlock(&f->lock);
 }
@@ -313,6 +345,8 @@ static void describe(const struct vfio_fn *f)
 			      ", MSI-X %u vectors (table BAR%u +0x%" PRIx64 ", PBA BAR%u +0x%" PRIx64 ")",
 			      f->cfg.msix_qsize, f->table.bar, f->table.off, f->pba.bar,
 			      f->pba.off);
+	if (f->has_msi && n > 0 && (size_t)n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - n, ", MSI (1 vector)");
 	if (f->has_intx && n > 0 && (size_t)n < sizeof(line))
 		n += snprintf(line + n, sizeof(line) - n, ", INTx on SPI %u", f->intx.spi);
 	if (n > 0 && (size_t)n < sizeof(line))
@@ -354,12 +388,19 @@ int nc_vfio_pci_create(void **out, struct nc_vfio *v, struct nc_machine *m,
 		sizes[i] = f->dev.region[i].size;
 	ret = nc_pcicfg_init(&f->cfg, &cfg_backend, f,
 			     f->dev.region[VFIO_PCI_CONFIG_REGION_INDEX].size, sizes,
-			     f->dev.nr_irqs[VFIO_PCI_INTX_IRQ_INDEX] > 0, msg, sizeof(msg));
+			     f->dev.nr_irqs[VFIO_PCI_INTX_IRQ_INDEX] > 0,
+			     f->dev.nr_irqs[VFIO_PCI_MSI_IRQ_INDEX] > 0, msg, sizeof(msg));
 	if (ret)
 		return nc_errf(ret, err, errlen, "%s: %s", f->name, msg);
 	ret = setup_msix(f, err, errlen);
 	if (ret)
 		return ret;
+	if (f->cfg.msi) {	/* MSI-X's GSIs: the two are never on together */
+		nc_msix_init(&f->msi, f->m, &f->dev, f->name, 1,
+			     NC_GSI_MSI_FIRST + slot * NC_PCI_MAX_VECTORS, slot << 3);
+		nc_msix_use_msi(&f->msi);
+		f->has_msi = true;
+	}
 	map_regions(f);
 	if (f->cfg.irq_pin) {
 		ret = nc_intx_init(&f->intx, m, &f->dev, NC_SPI_PCI_FIRST + slot);
@@ -382,6 +423,8 @@ void nc_vfio_pci_destroy(void *opaque)
 		return;
 	if (f->has_msix)
 		nc_msix_exit(&f->msix);
+	if (f->has_msi)
+		nc_msix_exit(&f->msi);
 	nc_intx_exit(&f->intx);
 	for (i = 0; i < NC_PCI_NR_BARS; i++) {
 		unmap_bar(f, i);

@@ -35,9 +35,13 @@ static void walk_caps(struct nc_pcicfg *p)
 		uint32_t hdr = dev_read32(p, ptr);
 		uint8_t id = hdr, next = (hdr >> 8) & ~3;
 
-		if (id == PCICFG_CAP_MSI) {
+		if (id == PCICFG_CAP_MSI && (!p->want_msi || p->msi)) {
 			p->nr_hidden++;
 		} else if (!p->cap_visible[ptr]) {
+			if (id == PCICFG_CAP_MSI) {
+				p->msi = ptr;
+				p->msi_ctrl = (hdr >> 16) & (PCICFG_MSI_64BIT | PCICFG_MSI_MASKBIT);
+			}
 			*link = ptr;
 			link = &p->cap_next[ptr];
 			*link = 0;
@@ -58,11 +62,12 @@ static void walk_caps(struct nc_pcicfg *p)
 
 int nc_pcicfg_init(struct nc_pcicfg *p, const struct nc_pcicfg_backend *be,
 		   void *opaque, unsigned cfg_size, const uint64_t bar_size[NC_PCI_NR_BARS],
-		   bool intx, char *err, size_t errlen)
+		   bool intx, bool msi, char *err, size_t errlen)
 {
 	unsigned i;
 
 	memset(p, 0, sizeof(*p));
+	p->want_msi = msi;
 	p->be = be;
 	p->opaque = opaque;
 	p->size = cfg_size < 256 ? 256 : cfg_size > 4096 ? 4096 : cfg_size;
@@ -103,6 +108,87 @@ static uint32_t bar_reg(const struct nc_pcicfg *p, unsigned i)
 	return ((uint32_t)b->addr & ~0xfu) | b->flags;
 }
 
+/*
+ * MSI, one vector, all registers here: the layout depends on 64BIT and
+ * MASKBIT. Returns the register at rel (a dword offset into the
+ * capability): 0 header, 1 address, 2 upper address or data, then data,
+ * mask and pending; *field the one it holds, NULL for read-only zeros.
+ */
+static uint32_t *msi_reg(struct nc_pcicfg *p, unsigned rel)
+{
+	bool is64 = p->msi_ctrl & PCICFG_MSI_64BIT, mask = p->msi_ctrl & PCICFG_MSI_MASKBIT;
+	unsigned data = is64 ? 12 : 8;
+
+	if (rel == 4)
+		return &p->msi_addr_lo;
+	if (is64 && rel == 8)
+		return &p->msi_addr_hi;
+	if (rel == data)
+		return &p->msi_data;
+	if (mask && rel == data + 4)
+		return &p->msi_mask;
+	return NULL;	/* pending bits (VFIO keeps them) */
+}
+
+static unsigned msi_len(const struct nc_pcicfg *p)
+{
+	return 12 + (p->msi_ctrl & PCICFG_MSI_64BIT ? 4 : 0) +
+	       (p->msi_ctrl & PCICFG_MSI_MASKBIT ? 8 : 0);
+}
+
+static bool in_msi(const struct nc_pcicfg *p, unsigned reg)
+{
+	return p->msi && reg >= p->msi && reg < p->msi + msi_len(p);
+}
+
+static uint32_t msi_read(struct nc_pcicfg *p, unsigned reg)
+{
+	unsigned rel = reg - p->msi;
+	uint32_t *f;
+
+	if (!rel)	/* one vector capable, one enabled: MMC = MME = 0 */
+		return PCICFG_CAP_MSI | (uint32_t)p->cap_next[p->msi] << 8 |
+		       (uint32_t)p->msi_ctrl << 16;
+	f = msi_reg(p, rel);
+	return f ? *f : 0;
+}
+
+static unsigned msi_write(struct nc_pcicfg *p, unsigned reg, uint32_t v)
+{
+	unsigned rel = reg - p->msi;
+	uint32_t *f, old;
+
+	if (!rel) {
+		uint16_t ctrl = (p->msi_ctrl & ~PCICFG_MSI_ENABLE) |
+				((v >> 16) & PCICFG_MSI_ENABLE);
+
+		if (ctrl == p->msi_ctrl)
+			return 0;
+		p->msi_ctrl = ctrl;
+		return NC_PCICFG_EV_MSI;
+	}
+	f = msi_reg(p, rel);
+	if (!f)
+		return 0;
+	if (f == &p->msi_addr_lo)
+		v &= ~3u;
+	else if (f == &p->msi_data)
+		v &= 0xffff;
+	else if (f == &p->msi_mask)
+		v &= 1;
+	old = *f;
+	*f = v;
+	return old != v ? NC_PCICFG_EV_MSI : 0;
+}
+
+bool nc_pcicfg_msi(const struct nc_pcicfg *p, uint64_t *addr, uint32_t *data, bool *masked)
+{
+	*addr = (uint64_t)p->msi_addr_hi << 32 | p->msi_addr_lo;
+	*data = p->msi_data;
+	*masked = p->msi_mask & 1;
+	return p->msi && (p->msi_ctrl & PCICFG_MSI_ENABLE);
+}
+
 static uint32_t vread32(struct nc_pcicfg *p, unsigned off)
 {
 	uint32_t v;
@@ -129,6 +215,8 @@ static uint32_t vread32(struct nc_pcicfg *p, unsigned off)
 	}
 	if (off < 0x40 || off >= 0x100)
 		return dev_read32(p, off);
+	if (in_msi(p, off))
+		return msi_read(p, off);
 	v = dev_read32(p, off);
 	for (b = 0; b < 4; b++) {
 		unsigned c = off + b;	/* a capability starting here? */
@@ -241,6 +329,8 @@ unsigned nc_pcicfg_write(struct nc_pcicfg *p, unsigned off, const uint8_t *data,
 			p->irq_line = data[0];
 		return 0;
 	}
+	if (in_msi(p, reg))
+		return msi_write(p, reg, merge(msi_read(p, reg), reg, off, data, len));
 	if (p->msix && reg == p->msix) {
 		/* Only the upper byte of the control word is writable. */
 		if (off + len > (unsigned)p->msix + 3) {

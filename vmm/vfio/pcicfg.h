@@ -8,8 +8,9 @@
  *   expansion ROM hidden (reads 0, writes dropped)
  *   interrupt     line: the guest's; pin: INTA when the device has INTx
  *   header type   single function
- *   capabilities  the device's chain, without MSI (the cell uses MSI-X or
- *                 INTx); MSI-X enable and function mask are the guest's,
+ *   capabilities  the device's chain (MSI only when VFIO offers it); MSI
+ *                 is emulated here whole, one vector (never written to the
+ *                 device: VFIO programs it); MSI-X enable and function mask are the guest's,
  *                 acted on by the owner (msix.c), never written through
  * Everything else is passed through, both ways; vfio-pci itself guards
  * what the host must not let a guest write.
@@ -42,10 +43,14 @@
 #define PCICFG_MSIX_ENABLE	0x8000
 #define PCICFG_MSIX_MASKALL	0x4000
 #define PCICFG_MSIX_QSIZE	0x07ff
+#define PCICFG_MSI_ENABLE	0x0001
+#define PCICFG_MSI_64BIT	0x0080
+#define PCICFG_MSI_MASKBIT	0x0100	/* per-vector masking capable */
 
 /* What a write changed, for the owner to act on. */
 #define NC_PCICFG_EV_BARS	1	/* a BAR address or the memory bit */
 #define NC_PCICFG_EV_MSIX	2	/* MSI-X enable or function mask */
+#define NC_PCICFG_EV_MSI	4	/* MSI enable, address, data or mask */
 
 struct nc_pcicfg_backend {
 	/* The device's config space: 0, or -errno. */
@@ -77,23 +82,31 @@ struct nc_pcicfg {
 	uint16_t	msix_qsize;	/* table entries */
 	uint32_t	msix_table;	/* BIR (low 3 bits) and offset */
 	uint32_t	msix_pba;
+	bool		want_msi;	/* VFIO offers MSI: show the capability */
+	uint8_t		msi;		/* offset of the MSI capability, or 0 */
+	uint16_t	msi_ctrl;	/* 64BIT, MASKBIT from the device; ENABLE the guest's */
+	uint32_t	msi_addr_lo, msi_addr_hi, msi_data, msi_mask;
 };
 
 /*
  * Reads the device's BAR flags and capability chain. bar_size[i] is the
- * size of VFIO region i (0: none); intx says the device has INTx. Returns
+ * size of VFIO region i (0: none); intx says the device has INTx, msi that
+ * VFIO offers MSI (otherwise the MSI capability is hidden). Returns
  * 0, or -EINVAL with err set when the config space cannot be read or its
  * capability chain is broken beyond use.
  */
 int nc_pcicfg_init(struct nc_pcicfg *p, const struct nc_pcicfg_backend *be,
 		   void *opaque, unsigned cfg_size, const uint64_t bar_size[NC_PCI_NR_BARS],
-		   bool intx, char *err, size_t errlen);
+		   bool intx, bool msi, char *err, size_t errlen);
 
 /* A config read/write of len 1, 2 or 4 at a naturally aligned off. */
 void nc_pcicfg_read(struct nc_pcicfg *p, unsigned off, uint8_t *data, unsigned len);
 /* Returns NC_PCICFG_EV_* for what changed. */
 unsigned nc_pcicfg_write(struct nc_pcicfg *p, unsigned off, const uint8_t *data,
 			 unsigned len);
+
+/* MSI as the guest programmed it: enabled, address, data, vector masked. */
+bool nc_pcicfg_msi(const struct nc_pcicfg *p, uint64_t *addr, uint32_t *data, bool *masked);
 
 /* BAR i decodes now: its address, or 0 (memory off, unplaced or none). */
 uint64_t nc_pcicfg_bar_decoded(const struct nc_pcicfg *p, unsigned i);

@@ -52,9 +52,10 @@ if [ $tx -ge $NC_NET_BYTES ] && [ $rx -ge $NC_NET_BYTES ]; then
 else
 	echo "NCT FAIL guest-bridge-forwarded $eth sent $tx and received $rx bytes, want at least $NC_NET_BYTES each way"
 fi
-n=$(grep -E " $eth\$" /proc/interrupts | grep 'Level' | awk '{ print $2 }')
-if [ -n "$n" ] && [ "$n" -gt 0 ]; then
-	echo "NCT PASS guest-nic-intx $n INTx interrupts: $(grep -E " $eth\$" /proc/interrupts | tr -s ' ')"
+n=$(grep -E " $eth-(rx|tx)-[0-9]+\$" /proc/interrupts | grep -c 'MSI')
+sum=$(grep -E " $eth-(rx|tx)-[0-9]+\$" /proc/interrupts | grep 'MSI' | awk '{ s += $2 } END { print s + 0 }')
+if [ "$n" -gt 0 ] && [ "$sum" -gt 0 ]; then
+	echo "NCT PASS guest-nic-msix $n MSI-X vectors, $sum interrupts"
 else
-	echo "NCT FAIL guest-nic-intx no level-triggered interrupt for $eth: $(grep -iE 'eth|e1000e' /proc/interrupts | tr -s ' ' | tr '\n' ';')"
+	echo "NCT FAIL guest-nic-msix no MSI-X interrupts for $eth: $(grep -iE 'eth|e1000e' /proc/interrupts | tr -s ' ' | tr '\n' ';')"
 fi

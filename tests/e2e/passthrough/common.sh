@@ -4,8 +4,10 @@ NC_PAT_MIB=4
 NC_FS_BLOCKS=32768		# ext2 on the first 32 MiB (1 KiB blocks)
 NC_CELL_IP=10.77.0.1
 NC_PEER_IP=10.77.0.2
-NC_PORT=5077			# the cell's upload: the peer listens
-NC_PORT_DOWN=5078		# the download: the cell listens
+# Ports of the TCP streams (NIC cells 3 and 5: TAG msix, intx): the upload
+# (the peer listens) and the download (the cell listens).
+nc_port_up() { case $1 in msix) echo 5077 ;; *) echo 5079 ;; esac; }
+nc_port_down() { case $1 in msix) echo 5078 ;; *) echo 5080 ;; esac; }
 NC_NET_BYTES=4194304		# each way
 nc_pattern() {	# TAG BYTES: the same bytes everywhere
 	yes "nipcell passthrough $1 pattern 0123456789abcdef" | head -c "$2"

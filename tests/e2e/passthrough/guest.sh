@@ -68,21 +68,22 @@ nic_up() {
 
 # TCP both ways through the guest's e1000e on DEV, each stream's md5
 # checked: the download here, the upload by host.sh (the peer keeps it).
-nic_tcp() {	# DEV
-	dev=$1
+nic_tcp() {	# DEV TAG
+	dev=$1 tag=$2
+	port_up=$(nc_port_up $tag) port_down=$(nc_port_down $tag)
 	want=$(nc_pattern down $NC_NET_BYTES | nc_md5)
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	got=$(nc -l -p $NC_PORT_DOWN -w 60 | nc_md5)
+	got=$(nc -l -p $port_down -w 60 | nc_md5)
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	if [ "$got" = "$want" ]; then
-		echo "NCT PASS guest-nic-tcp-down $NC_NET_BYTES bytes from the peer in $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s, md5 matches"
+		echo "NCT PASS guest-nic-tcp-down ($tag) $NC_NET_BYTES bytes from the peer in $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s, md5 matches"
 	else
-		echo "NCT FAIL guest-nic-tcp-down md5 $got, want $want ($(cat /sys/class/net/$dev/statistics/rx_packets) packets received)"
+		echo "NCT FAIL guest-nic-tcp-down ($tag) md5 $got, want $want ($(cat /sys/class/net/$dev/statistics/rx_packets) packets received)"
 	fi
 	# busybox nc blocks in write() as long as TCP does not give up: watch
 	# the NIC's counters and stop a stream that made no progress in 16 s.
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	( nc_pattern up $NC_NET_BYTES | nc -w 30 $NC_PEER_IP $NC_PORT && echo ok >/tmp/up.ok ) &
+	( nc_pattern up $NC_NET_BYTES | nc -w 30 $NC_PEER_IP $port_up && echo ok >/tmp/up.ok ) &
 	up=$! last= same=0
 	while kill -0 $up 2>/dev/null; do
 		s=/sys/class/net/$dev/statistics
@@ -99,9 +100,9 @@ nic_tcp() {	# DEV
 	wait $up
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	if [ -f /tmp/up.ok ]; then
-		echo "NCT PASS guest-nic-tcp-up-sent $NC_NET_BYTES bytes to $NC_PEER_IP:$NC_PORT in $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s; host.sh checks them"
+		echo "NCT PASS guest-nic-tcp-up-sent ($tag) $NC_NET_BYTES bytes to $NC_PEER_IP:$port_up in $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s; host.sh checks them"
 	else
-		echo "NCT FAIL guest-nic-tcp-up-sent nc to $NC_PEER_IP:$NC_PORT failed after $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s: $(cat /tmp/up.stall 2>/dev/null)"
+		echo "NCT FAIL guest-nic-tcp-up-sent ($tag) nc to $NC_PEER_IP:$port_up failed after $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s: $(cat /tmp/up.stall 2>/dev/null)"
 	fi
 }
 
@@ -142,11 +143,12 @@ nvme-busy)
 	;;
 nic)	# MSI-X, the driver's default
 	nic_up
+	nic_tcp "$dev" msix
 	msix_check guest-nic-msix "$dev|e1000e"
 	;;
 nic-intx)	# e1000e.IntMode=0 on the command line: the INTx fallback
 	nic_up
-	nic_tcp "$dev"
+	nic_tcp "$dev" intx
 	n=$(grep -E " $dev\$" /proc/interrupts | grep 'Level' | awk '{ print $2 }')
 	if [ -n "$n" ] && [ "$n" -gt 0 ] && ! grep -E " $dev" /proc/interrupts | grep -q MSI; then
 		echo "NCT PASS guest-nic-intx $n INTx interrupts, no MSI: $(grep -E " $dev\$" /proc/interrupts | tr -s ' ')"

@@ -50,11 +50,14 @@ for pair in "$nva nvA" "$nvb nvB"; do
 	fi
 done
 
-if [ "$(nc_md5 <net-up.bin 2>/dev/null)" = "$(nc_pattern up $NC_NET_BYTES | nc_md5)" ]; then
-	echo "NCT PASS host-nic-tcp-up $NC_NET_BYTES bytes from the cell's e1000e reached the peer NIC, md5 matches"
-else
-	echo "NCT FAIL host-nic-tcp-up the peer got $(wc -c <net-up.bin 2>/dev/null) bytes of $NC_NET_BYTES, md5 differs; the host's last samples: $(tail -6 host-net.log | tr '\n' ';')"
-fi
+for pair in "msix cell-c" "intx cell-e"; do
+	set -- $pair
+	if [ "$(nc_md5 <net-up-$1.bin 2>/dev/null)" = "$(nc_pattern up $NC_NET_BYTES | nc_md5)" ]; then
+		echo "NCT PASS host-nic-tcp-up-$1 $NC_NET_BYTES bytes from the cell's e1000e ($1) reached the peer NIC, md5 matches (its nipcell-vmm had $(($(cat thp-$2.kib 2>/dev/null || echo 0) / 1024)) MiB on huge pages, for 256 MiB of guest RAM)"
+	else
+		echo "NCT FAIL host-nic-tcp-up-$1 the peer got $(wc -c <net-up-$1.bin 2>/dev/null) bytes of $NC_NET_BYTES, md5 differs; the host's last samples: $(tail -6 host-net.log | tr '\n' ';')"
+	fi
+done
 
 # The figure (printed, not a threshold): the cell's driver against the
 # host's own on nvB, in this run.

@@ -47,24 +47,35 @@ dev=$(ls "/sys/bus/pci/devices/$peer/net" 2>/dev/null | head -1)
 if [ -n "$dev" ] && ip link set dev "$dev" netns "$ns"; then
 	nsenter -t "$ns" -n sh -c "ip link set lo up; ip link set $dev up; ip addr add $NC_PEER_IP/24 dev $dev"
 	echo "NCT PASS host-peer-nic $dev ($peer) in its own namespace at $NC_PEER_IP"
-	# The peer's ends of cell-e's two TCP streams: it takes the upload and
-	# offers the download until the cell listens (cells run one by one).
-	( { sleep 600 & wait; } | nsenter -t "$ns" -n nc -l -p $NC_PORT >net-up.bin ) &
-	echo $! >>bg.pids
-	(
-		t_end=$(($(cut -d. -f1 /proc/uptime) + 500))
-		while [ "$(cut -d. -f1 /proc/uptime)" -lt $t_end ]; do
-			nc_pattern down $NC_NET_BYTES |
-				nsenter -t "$ns" -n nc -w 30 $NC_CELL_IP $NC_PORT_DOWN 2>/dev/null && break
-			sleep 0.5
-		done
-	) &
-	echo $! >>bg.pids
+	# The peer's ends of the NIC cells' TCP streams (cells 3 and 5 run one
+	# after the other): it takes each upload and offers each download until
+	# that cell listens.
+	for tag in msix intx; do
+		( { sleep 900 & wait; } |
+			nsenter -t "$ns" -n nc -l -p $(nc_port_up $tag) >net-up-$tag.bin ) &
+		echo $! >>bg.pids
+		(
+			t_end=$(($(cut -d. -f1 /proc/uptime) + 800))
+			while [ "$(cut -d. -f1 /proc/uptime)" -lt $t_end ]; do
+				nc_pattern down $NC_NET_BYTES |
+					nsenter -t "$ns" -n nc -w 30 $NC_CELL_IP $(nc_port_down $tag) 2>/dev/null && break
+				sleep 0.5
+			done
+		) &
+		echo $! >>bg.pids
+	done
 	# The host's view while the streams run, for host.sh to show if they
 	# fail: every 2 s the bytes the peer has, the interrupts of both NICs.
 	(
 		while :; do
-			echo "$(cut -d' ' -f1 /proc/uptime) s: peer has $(wc -c <net-up.bin) bytes; $(grep -E 'vfio-intx|vfio-msix|eth' /proc/interrupts | awk '{ printf "%s=%d ", $NF, $2 + $3 }')"
+			echo "$(cut -d' ' -f1 /proc/uptime) s: peer has $(cat net-up-*.bin | wc -c) bytes; $(grep -E 'vfio-intx|vfio-msix|eth' /proc/interrupts | awk '{ printf "%s=%d ", $NF, $2 + $3 }')"
+			# Guest RAM on huge pages (vmm/guest_ram.c), per NIC cell.
+			for p in $(pidof nipcell-vmm); do
+				for c in cell-c cell-e; do
+					grep -q "$c.toml" "/proc/$p/cmdline" 2>/dev/null &&
+						sed -n 's/^AnonHugePages: *\([0-9]*\) kB/\1/p' /proc/$p/smaps_rollup >thp-$c.kib
+				done
+			done
 			sleep 2
 		done
 	) >host-net.log &

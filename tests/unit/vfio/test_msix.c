@@ -18,7 +18,7 @@
 #define GSI0	(NC_GSI_MSI_FIRST + 2 * NC_PCI_MAX_VECTORS)	/* slot 2 */
 
 static struct nc_msix x;
-static unsigned nr_routes, nr_sets, set_count;
+static unsigned nr_routes, nr_sets, set_count, want_index = VFIO_PCI_MSIX_IRQ_INDEX;
 static uint64_t route_addr;
 static uint32_t route_data, route_devid;
 static bool irqfd_on[NC_PCI_MAX_VECTORS];
@@ -54,7 +54,7 @@ static int rec_set_irqs(struct nc_vfio_dev *d, unsigned index, uint32_t action,
 	unsigned i;
 
 	(void)d;
-	ck_assert_uint_eq(index, VFIO_PCI_MSIX_IRQ_INDEX);
+	ck_assert_uint_eq(index, want_index);
 	ck_assert_uint_eq(action, VFIO_IRQ_SET_ACTION_TRIGGER);
 	ck_assert_uint_eq(start, 0);
 	for (i = 0; i < count; i++)
@@ -92,6 +92,7 @@ static unsigned nr_irqfds(void)
 static void start(unsigned qsize)
 {
 	nr_routes = nr_sets = set_count = 0;
+	want_index = VFIO_PCI_MSIX_IRQ_INDEX;
 	memset(irqfd_on, 0, sizeof(irqfd_on));
 	nc_msix_init(&x, &m, NULL, "test", qsize, GSI0, 2 << 3);
 	x.set_irqs = rec_set_irqs;
@@ -153,6 +154,34 @@ START_TEST(mask_keeps_route)
 }
 END_TEST
 
+/* Plain MSI: one vector on VFIO's MSI index, its entry from the capability. */
+START_TEST(msi_one_vector)
+{
+	nc_msix_exit(&x);
+	start(1);
+	nc_msix_use_msi(&x);
+	want_index = VFIO_PCI_MSI_IRQ_INDEX;
+	nc_msix_set_entry(&x, 0, 0x08090040, 0x21, false);
+	ck_assert_uint_eq(nr_irqfds(), 0);		/* not enabled yet */
+	ck_assert_int_eq(nc_msix_control(&x, PCICFG_MSIX_ENABLE), 0);
+	ck_assert_uint_eq(nr_sets, 1);
+	ck_assert_uint_eq(set_count, 1);
+	ck_assert(irqfd_on[0]);
+	ck_assert_uint_eq(route_addr, 0x08090040);
+	ck_assert_uint_eq(route_data, 0x21);
+	nc_msix_set_entry(&x, 0, 0x08090040, 0x21, true);	/* the mask bit */
+	ck_assert(!irqfd_on[0]);
+	nc_msix_set_entry(&x, 0, 0x08090040, 0x22, false);	/* new data, unmasked */
+	ck_assert(irqfd_on[0]);
+	ck_assert_uint_eq(route_data, 0x22);
+	nc_msix_set_entry(&x, 1, 0, 0, false);		/* no second vector */
+	ck_assert(!irqfd_on[1]);
+	ck_assert_int_eq(nc_msix_control(&x, 0), 0);
+	ck_assert_uint_eq(nr_irqfds(), 0);
+	ck_assert_uint_eq(set_count, 0);
+}
+END_TEST
+
 START_TEST(bad_table_accesses)
 {
 	uint16_t half = 0xffff;
@@ -193,6 +222,7 @@ int main(void)
 	tcase_add_test(tc, enable_unmask_route);
 	tcase_add_test(tc, mask_keeps_route);
 	tcase_add_test(tc, bad_table_accesses);
+	tcase_add_test(tc, msi_one_vector);
 	tcase_add_test(tc, more_vectors_than_wired);
 	suite_add_tcase(s, tc);
 	return nc_check_run(s);

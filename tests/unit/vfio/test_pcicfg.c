@@ -4,7 +4,8 @@
  * pcicfg.c), on an in-memory image of a device's config space (an NVMe
  * as QEMU builds it, with an MSI capability to hide and an I/O BAR):
  * BAR sizing and relocation, command register, ROM hidden, capability
- * chain, MSI-X control, and accesses that are refused.
+ * chain, MSI-X control, MSI emulated when VFIO offers it, and accesses
+ * that are refused.
  */
 #include <check.h>
 #include <errno.h>
@@ -64,7 +65,7 @@ static unsigned wr(unsigned off, unsigned len, uint32_t v)
 static const uint64_t sizes[6] = { 0x4000, 0, 0x20, 0x1000, 0, 0 };
 
 /* PM at 0x40 -> MSI at 0x50 -> MSI-X at 0x60 -> PCIe at 0x80. */
-static void build(bool intx)
+static void build_msi(bool intx, bool msi)
 {
 	char err[256];
 
@@ -86,8 +87,13 @@ static void build(bool intx)
 	put32(0x68, 0x00003000);		/* PBA: BAR0 + 0x3000 */
 	put32(0x80, 0x00020010);		/* PCIe, last */
 	nr_writes = 0;
-	ck_assert_int_eq(nc_pcicfg_init(&cfg, &be, NULL, 4096, sizes, intx, err,
+	ck_assert_int_eq(nc_pcicfg_init(&cfg, &be, NULL, 4096, sizes, intx, msi, err,
 					sizeof(err)), 0);
+}
+
+static void build(bool intx)
+{
+	build_msi(intx, false);
 }
 
 static void setup(void)
@@ -202,6 +208,65 @@ START_TEST(msix_control)
 }
 END_TEST
 
+START_TEST(msi_emulated)
+{
+	uint64_t addr;
+	uint32_t data;
+	bool masked;
+	unsigned n = nr_writes;
+
+	build_msi(true, true);
+	ck_assert_uint_eq(rd(0x40, 4) >> 8 & 0xff, 0x50);	/* MSI in the chain */
+	/* 64-bit, one vector capable (MMC 0), not enabled */
+	ck_assert_uint_eq(rd(0x50, 4), 0x00806005);
+	ck_assert_uint_eq(wr(0x54, 4, 0x08090043), NC_PCICFG_EV_MSI);
+	ck_assert_uint_eq(rd(0x54, 4), 0x08090040);		/* low 2 bits reserved */
+	ck_assert_uint_eq(wr(0x58, 4, 0), 0);			/* upper address unchanged */
+	ck_assert_uint_eq(wr(0x5c, 2, 0x12345), NC_PCICFG_EV_MSI);
+	ck_assert_uint_eq(rd(0x5c, 4), 0x2345);
+	ck_assert(!nc_pcicfg_msi(&cfg, &addr, &data, &masked));
+	/* enable, and ask for 4 vectors (MME 2): one is what it gets */
+	ck_assert_uint_eq(wr(0x52, 2, 0x0021), NC_PCICFG_EV_MSI);
+	ck_assert_uint_eq(rd(0x52, 2), 0x0081);
+	ck_assert(nc_pcicfg_msi(&cfg, &addr, &data, &masked));
+	ck_assert_uint_eq(addr, 0x08090040);
+	ck_assert_uint_eq(data, 0x2345);
+	ck_assert(!masked);
+	ck_assert_uint_eq(wr(0x52, 2, 0x0021), 0);		/* no change, no event */
+	ck_assert_uint_eq(wr(0x52, 2, 0), NC_PCICFG_EV_MSI);
+	ck_assert(!nc_pcicfg_msi(&cfg, &addr, &data, &masked));
+	ck_assert_uint_eq(rd(0x60, 4) & 0xff, 0x11);		/* MSI-X still next */
+	ck_assert_uint_eq(nr_writes, n);			/* never on the device */
+}
+END_TEST
+
+START_TEST(msi_maskable_32bit)
+{
+	uint64_t addr;
+	uint32_t data;
+	bool masked;
+
+	memset(img, 0, sizeof(img));
+	put32(0x04, 0x00100000);
+	put32(0x34, 0x50);
+	put32(0x50, 0x01000005);	/* MSI, 32-bit, per-vector mask, last */
+	{
+		char err[128];
+
+		ck_assert_int_eq(nc_pcicfg_init(&cfg, &be, NULL, 256, sizes, false, true, err,
+						sizeof(err)), 0);
+	}
+	ck_assert_uint_eq(wr(0x58, 4, 0x41), NC_PCICFG_EV_MSI);	/* data at +8 */
+	ck_assert_uint_eq(wr(0x5c, 4, 0xffffffff), NC_PCICFG_EV_MSI);	/* mask at +12 */
+	ck_assert_uint_eq(rd(0x5c, 4), 1);
+	ck_assert_uint_eq(rd(0x60, 4), 0);			/* pending: VFIO's */
+	wr(0x50, 4, 0x00010000);
+	ck_assert(nc_pcicfg_msi(&cfg, &addr, &data, &masked));
+	ck_assert_uint_eq(data, 0x41);
+	ck_assert(masked);
+}
+END_TEST
+
 START_TEST(interrupt_line_and_pin)
 {
 	ck_assert_uint_eq(rd(0x3d, 1), 1);
@@ -232,17 +297,17 @@ START_TEST(broken_chains)
 	char err[256];
 
 	put32(0x80, 0x00400010);		/* PCIe -> PM again */
-	ck_assert_int_eq(nc_pcicfg_init(&cfg, &be, NULL, 4096, sizes, true, err,
+	ck_assert_int_eq(nc_pcicfg_init(&cfg, &be, NULL, 4096, sizes, true, false, err,
 					sizeof(err)), 0);
 	ck_assert_uint_eq(cfg.nr_caps, 3);
 	ck_assert_uint_eq(rd(0x81, 1), 0);
 	put32(0x40, 0x00000801);		/* PM -> 0x08 */
-	ck_assert_int_eq(nc_pcicfg_init(&cfg, &be, NULL, 4096, sizes, true, err,
+	ck_assert_int_eq(nc_pcicfg_init(&cfg, &be, NULL, 4096, sizes, true, false, err,
 					sizeof(err)), 0);
 	ck_assert_uint_eq(cfg.nr_caps, 1);
 	ck_assert_uint_eq(cfg.msix, 0);
 	memset(img, 0xff, sizeof(img));		/* a device gone */
-	ck_assert_int_eq(nc_pcicfg_init(&cfg, &be, NULL, 4096, sizes, true, err,
+	ck_assert_int_eq(nc_pcicfg_init(&cfg, &be, NULL, 4096, sizes, true, false, err,
 					sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "config space reads all ones: the device is gone or in reset");
 }
@@ -260,6 +325,8 @@ int main(void)
 	tcase_add_test(tc, rom_hidden);
 	tcase_add_test(tc, capability_chain);
 	tcase_add_test(tc, msix_control);
+	tcase_add_test(tc, msi_emulated);
+	tcase_add_test(tc, msi_maskable_32bit);
 	tcase_add_test(tc, interrupt_line_and_pin);
 	tcase_add_test(tc, bad_accesses);
 	tcase_add_test(tc, broken_chains);

@@ -108,15 +108,10 @@ void nc_vm_close_vm(struct nc_vm *vm)
 
 void nc_vm_close(struct nc_vm *vm)
 {
-	if (vm->its_fd >= 0)
-		close(vm->its_fd);
-	if (vm->gic_fd >= 0)
-		close(vm->gic_fd);
-	if (vm->vm_fd >= 0)
-		close(vm->vm_fd);
+	nc_vm_close_vm(vm);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
-	vm->its_fd = vm->gic_fd = vm->vm_fd = vm->kvm_fd = -1;
+	vm->kvm_fd = -1;
 }
 
 int nc_vm_map(struct nc_vm *vm, uint64_t gpa, uint64_t size, void *hva, int *slot,

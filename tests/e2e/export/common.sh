@@ -4,7 +4,7 @@ NC_FILES=40			# files the host writes through /dev/ublkb*
 NC_FILE_KIB=256
 NC_CRASH_AT=12			# ... the guest is crashed after this many
 # Keys the host injects through the input valve (guest.sh acts on them).
-NC_KEY_RESET=19			# KEY_R: reboot -f (PSCI SYSTEM_RESET)
+NC_KEY_RESET=19			# KEY_R: a kernel panic (then PSCI SYSTEM_RESET)
 NC_KEY_QUIT=16			# KEY_Q: guest.sh ends, /init powers off
 NC_KEY_CORRUPT=46		# KEY_C: nexus_export corrupts a completion
 

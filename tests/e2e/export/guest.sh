@@ -1,6 +1,6 @@
 # Inside the cell: nexus_export serves nxblk0 to the host; then act on the
-# keys the host injects: R crashes the guest (reboot -f: PSCI
-# SYSTEM_RESET), C corrupts the next completion (cell-garbage), Q ends.
+# keys the host injects: R crashes the guest (a kernel panic; panic=-1
+# resets: PSCI SYSTEM_RESET), C corrupts the next completion (cell-garbage), Q ends.
 . ./common.sh
 role=$(sed -n 's/.*nc\.role=\([a-z]*\).*/\1/p' /proc/cmdline)
 boot=$(sed -n 's/.*nc\.restarts=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -45,8 +45,11 @@ while :; do
 	code=$((0x$(echo "$ev" | cut -c39-40)$(echo "$ev" | cut -c37-38)))
 	case $code in
 	$NC_KEY_RESET)
-		echo "NCT INFO export: the host asked for a crash: reboot -f at $(cut -d' ' -f1 /proc/uptime) s"
-		reboot -f ;;
+		# A kernel panic: /init exits on USR1 (initramfs/init), the
+		# kernel panics and, with panic=-1, resets at once.
+		echo "NCT INFO export: the host asked for a crash: a kernel panic at $(cut -d' ' -f1 /proc/uptime) s"
+		kill -USR1 1
+		sleep 60 ;;
 	$NC_KEY_CORRUPT)
 		[ "$role" = garbage ] || continue
 		[ -f /tmp/corrupted ] && continue

@@ -41,117 +41,11 @@
 #include "metrics.h"
 #include "report.h"
 #include "run.h"
+#include "runtime.h"
 #include "ublk.h"
 #include "ublk_broker.h"
 #include "sandbox/sandbox.h"
 #include "util/errf.h"
-
-struct nc_ram_map {
-	uint64_t	gpa, size;
-	void		*hva;
-};
-
-struct nc_runtime {
-	struct nc_cell		cell;
-	struct nc_vm		vm;
-	struct nc_machine	m;
-	struct nc_vcpu		vcpus[NC_MAX_VCPUS];
-	unsigned		nr_vcpus;
-	struct nc_ram_map	ram[2];
-	unsigned		nr_ram;
-	void			*ram_base;	/* one mapping for all guest RAM */
-	uint64_t		ram_size;
-	struct ion_host		*ion;
-	struct nc_control	ctl;
-	struct nc_vexit_counts	vexits[NC_MAX_VCPUS];	/* the metrics' vCPU exits */
-	double			step_ms;	/* when the current setup step began */
-	int			smaps_fd;	/* the footprint, opened before the sandbox */
-	int			report_fd;	/* --report FILE, opened before it too */
-	double			t0;		/* VMM start, ms (CLOCK_MONOTONIC) */
-	double			t_init;		/* the guest's boot stamp seen, or 0 */
-	struct nc_ublk		ublk[NC_MAX_EXPORT];	/* one per [[export]] */
-	unsigned		nr_ublk;
-	double			restart_ms;	/* the last restart took */
-	size_t			bootargs_len;	/* before nc.restarts= */
-	char			err[512];
-};
-
-_Static_assert(NC_MAX_VCPUS <= NC_METRICS_MAX_VCPUS, "the metrics hold every vCPU");
-
-/* What run prints (-q, -v, [cell] log); errors and warnings always print. */
-static enum nc_log_level run_log = NC_LOG_NORMAL;
-
-/*
- * One line, in one write: stderr is unbuffered, and three writes a line
- * could interleave with the guest's console output on the same terminal.
- */
-static void pr_msg(enum nc_log_level level, const char *fmt, va_list ap)
-{
-	char line[1024];
-	int n, m;
-
-	if (level > run_log)
-		return;
-	n = snprintf(line, sizeof(line), "nipcell-vmm: ");
-	m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
-	n += m > 0 ? m : 0;
-	if (n > (int)sizeof(line) - 2)
-		n = sizeof(line) - 2;	/* cut, but still one line */
-	line[n++] = '\n';
-	fwrite(line, 1, n, stderr);
-}
-
-/* The start line and the exit report: not with -q. */
-static void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void pr_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	pr_msg(NC_LOG_NORMAL, fmt, ap);
-	va_end(ap);
-}
-
-/* Warnings: always. */
-static void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void pr_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	pr_msg(NC_LOG_QUIET, fmt, ap);
-	va_end(ap);
-}
-
-static double now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-/*
- * The timing helper around the setup and teardown steps: with -v, a step
- * that took more than a millisecond shows with its time. Each call ends
- * the step that began at the previous one.
- */
-static void step_done(struct nc_runtime *rt, const char *what, ...)
-	__attribute__((format(printf, 2, 3)));
-static void step_done(struct nc_runtime *rt, const char *what, ...)
-{
-	double t = now_ms(), ms = t - rt->step_ms;
-	char buf[128];
-	va_list ap;
-
-	rt->step_ms = t;
-	if (run_log < NC_LOG_VERBOSE || ms <= 1.0)
-		return;
-	va_start(ap, what);
-	vsnprintf(buf, sizeof(buf), what, ap);
-	va_end(ap);
-	fprintf(stderr, "nipcell-vmm: step: %-40s %8.1f ms\n", buf, ms);
-}
 
 /* Host address of guest [gpa, gpa + len), which must lie in one RAM region. */
 static void *gpa_to_hva(struct nc_runtime *rt, uint64_t gpa, uint64_t len)
@@ -412,7 +306,7 @@ static void remove_exports(struct nc_runtime *rt)
 }
 
 /* The VM: memslots, vGIC, vCPUs, the boot images, the devices. */
-static int setup_vm(struct nc_runtime *rt)
+int run_setup_vm(struct nc_runtime *rt)
 {
 	const struct nc_config *c = &rt->cell.cfg;
 	unsigned i;
@@ -423,17 +317,17 @@ static int setup_vm(struct nc_runtime *rt)
 			       nc_vm_open(&rt->vm, rt->err, sizeof(rt->err));
 	if (ret)
 		return ret;
-	step_done(rt, "KVM VM");
+	run_step_done(rt, "KVM VM");
 	ret = setup_memory(rt);
 	if (ret)
 		return ret;
 	rt->m.ram_map = rt->ram_base;
 	rt->m.ram_map_size = rt->ram_size;
-	step_done(rt, "guest RAM and window memslots");
+	run_step_done(rt, "guest RAM and window memslots");
 	ret = nc_vm_gic_create(&rt->vm, c->vcpus, c->nr_pci > 0, rt->err, sizeof(rt->err));
 	if (ret)
 		return ret;
-	step_done(rt, "vGICv3");
+	run_step_done(rt, "vGICv3");
 	for (i = 0; !ret && i < c->vcpus; i++) {
 		ret = nc_vcpu_create(&rt->vcpus[i], &rt->vm, i, rt->err, sizeof(rt->err));
 		if (!ret)
@@ -443,18 +337,18 @@ static int setup_vm(struct nc_runtime *rt)
 	rt->m.nr_vexits = rt->nr_vcpus;
 	if (ret)
 		return ret;
-	step_done(rt, "%u vCPU%s", rt->nr_vcpus, rt->nr_vcpus > 1 ? "s" : "");
+	run_step_done(rt, "%u vCPU%s", rt->nr_vcpus, rt->nr_vcpus > 1 ? "s" : "");
 	ret = nc_vm_gic_init(&rt->vm, rt->err, sizeof(rt->err));
 	if (ret)
 		return ret;
-	step_done(rt, "vGIC init");
+	run_step_done(rt, "vGIC init");
 	ret = setup_boot(rt);
 	if (ret)
 		return ret;
-	step_done(rt, "kernel, initramfs and device tree");
+	run_step_done(rt, "kernel, initramfs and device tree");
 	ret = nc_devices_init(&rt->cell.devs, &rt->m, rt->err, sizeof(rt->err));
 	if (!ret)
-		step_done(rt, "devices");
+		run_step_done(rt, "devices");
 	return ret;
 }
 
@@ -474,11 +368,11 @@ static int setup(struct nc_runtime *rt)
 	ret = create_ion(rt);
 	if (ret)
 		return ret;
-	step_done(rt, "ION window and valves");
+	run_step_done(rt, "ION window and valves");
 	rt->m.ion = rt->ion;
 	ret = setup_exports(rt);
 	if (!ret)
-		ret = setup_vm(rt);
+		ret = run_setup_vm(rt);
 	if (!ret)
 		rt->m.smaps_fd = rt->smaps_fd = nc_footprint_open();
 	return ret;
@@ -503,7 +397,7 @@ static int arm_sandbox(struct nc_runtime *rt)
 			"nipcell-vmm: WARNING: a bug the guest can exploit gets every system call this process may make. For debugging only.\n");
 	abi = nc_landlock_abi();
 	if (abi <= 0 && o.landlock)
-		pr_info("warning: this kernel has no Landlock (%s): the cell runs without file-system confinement (docs/security.md)",
+		run_info("warning: this kernel has no Landlock (%s): the cell runs without file-system confinement (docs/security.md)",
 			strerror(-abi));
 	return nc_sandbox_arm(&o, rt->err, sizeof(rt->err));
 }
@@ -535,7 +429,7 @@ static int start(struct nc_runtime *rt)
 	if (ret)
 		return nc_errf(ret, rt->err, sizeof(rt->err), "ion service thread: %s",
 			       strerror(-ret));
-	step_done(rt, "ION service thread");
+	run_step_done(rt, "ION service thread");
 	ret = start_exports(rt);
 	if (ret)
 		return ret;
@@ -544,7 +438,7 @@ static int start(struct nc_runtime *rt)
 				       rt->err, sizeof(rt->err));
 		if (ret)
 			return ret < 0 ? ret : -EIO;
-		step_done(rt, "control socket");
+		run_step_done(rt, "control socket");
 	}
 	for (i = 0; i < rt->nr_vcpus; i++) {
 		ret = nc_vcpu_start(&rt->vcpus[i], &rt->m);
@@ -552,7 +446,7 @@ static int start(struct nc_runtime *rt)
 			return nc_errf(ret, rt->err, sizeof(rt->err), "vcpu %u thread: %s", i,
 				       strerror(-ret));
 	}
-	step_done(rt, "vCPU threads");
+	run_step_done(rt, "vCPU threads");
 	return 0;
 }
 
@@ -572,14 +466,14 @@ static void check_stamp(struct nc_runtime *rt)
 	const struct ion_header *hdr = ion_host_window(rt->ion);
 
 	if (!rt->t_init && __atomic_load_n(&hdr->init_uptime_us, __ATOMIC_ACQUIRE))
-		rt->t_init = now_ms();
+		rt->t_init = run_now_ms();
 }
 
 /*
  * Waits for a stop: a vCPU, a device, the control socket, a signal, or the
  * ION service thread dying (the guest's I/O would hang: stop instead).
  */
-static void wait_for_stop(struct nc_runtime *rt, int sig_fd)
+void run_wait_for_stop(struct nc_runtime *rt, int sig_fd)
 {
 	struct pollfd pfd[3] = {
 		{ .fd = rt->m.stop_fd, .events = POLLIN },
@@ -591,7 +485,7 @@ static void wait_for_stop(struct nc_runtime *rt, int sig_fd)
 
 	for (;;) {
 		check_stamp(rt);
-		tmo = !rt->t_init && now_ms() - rt->t0 < NC_STAMP_WAIT_MS ? 1 : -1;
+		tmo = !rt->t_init && run_now_ms() - rt->t0 < NC_STAMP_WAIT_MS ? 1 : -1;
 		ret = poll(pfd, 3, tmo);
 		if (ret < 0 && errno != EINTR)
 			break;
@@ -622,128 +516,10 @@ static void report_boot(struct nc_runtime *rt)
 	uint64_t us = __atomic_load_n(&hdr->init_uptime_us, __ATOMIC_ACQUIRE);
 
 	if (rt->t_init)
-		pr_info("boot: VMM start to the guest's /init %.1f ms (boot stamp seen in the window; guest uptime %.2f s)",
+		run_info("boot: VMM start to the guest's /init %.1f ms (boot stamp seen in the window; guest uptime %.2f s)",
 			rt->t_init - rt->t0, us / 1e6);
 	else
-		pr_info("boot: the guest wrote no boot stamp (/init never started)");
-}
-
-/* ---- [cell] restart: a new guest in the same process ---- */
-
-/* Whether the cell restarts from this stop ([cell] restart, restart_limit). */
-static bool restart_wanted(struct nc_runtime *rt)
-{
-	const struct nc_config *c = &rt->cell.cfg;
-
-	if (c->restart != NC_RESTART_ON_FAILURE ||
-	    (rt->m.stop != NC_STOP_RESET && rt->m.stop != NC_STOP_CRASH))
-		return false;
-	if (rt->m.restarts >= c->restart_limit) {
-		pr_info("%s: restart_limit %u reached, not restarting", rt->m.stop_why,
-			c->restart_limit);
-		return false;
-	}
-	return true;
-}
-
-/*
- * The old guest goes: its vCPUs stop, its devices exit, its VM closes. The
- * ION host (window, disks, tap, export devices, statistics), guest RAM,
- * the control socket and the console stay.
- */
-static void stop_guest(struct nc_runtime *rt)
-{
-	unsigned i;
-
-	rt->m.stopping = true;
-	for (i = 0; i < rt->nr_vcpus; i++)
-		nc_vcpu_kick(&rt->vcpus[i]);
-	for (i = 0; i < rt->nr_vcpus; i++)
-		nc_vcpu_join(&rt->vcpus[i]);
-	/* The UARTs keep their consoles (files, threads): only reset. */
-	nc_devices_exit_for_restart(&rt->cell.devs, &rt->m);
-	for (i = 0; i < rt->nr_vcpus; i++)
-		nc_vcpu_destroy(&rt->vcpus[i]);
-	rt->nr_vcpus = 0;
-	nc_vm_close_vm(&rt->vm);
-}
-
-/* The new guest's command line says it is one: nc.restarts=N. */
-static void restart_bootargs(struct nc_runtime *rt, unsigned n)
-{
-	char *b = rt->cell.bootargs;
-
-	if (!rt->bootargs_len)
-		rt->bootargs_len = strlen(b);
-	snprintf(b + rt->bootargs_len, sizeof(rt->cell.bootargs) - rt->bootargs_len,
-		 " nc.restarts=%u", n);
-}
-
-/*
- * A new VM rather than the old one reset in place: every vCPU, memslot,
- * the vGIC (its pending and active interrupts, its redistributors) and
- * every device start from KVM's and our own initial state, exactly as at
- * the first boot, with no state of the crashed guest to forget to clear.
- * It costs a few milliseconds; the guest's boot costs seconds.
- */
-static int restart_guest(struct nc_runtime *rt)
-{
-	double t0 = now_ms();
-	char why[sizeof(rt->m.stop_why)];
-	uint64_t cnt;
-	unsigned i, n;
-	int ret;
-
-	memcpy(why, rt->m.stop_why, sizeof(why));
-	stop_guest(rt);
-	/* Held export requests stay with the host, for the next guest. */
-	ret = ion_host_reset(rt->ion);
-	if (ret)
-		return nc_errf(ret, rt->err, sizeof(rt->err), "restart: resetting the ION window: %s",
-			       strerror(-ret));
-	if (read(rt->m.stop_fd, &cnt, sizeof(cnt)) != sizeof(cnt))
-		return nc_errf(-errno, rt->err, sizeof(rt->err), "restart: stop eventfd: %s",
-			       strerror(errno));
-	pthread_mutex_lock(&rt->m.lock);
-	rt->m.stop = NC_STOP_NONE;
-	rt->m.stop_why[0] = '\0';
-	pthread_mutex_unlock(&rt->m.lock);
-	memset(&rt->m.mmio, 0, sizeof(rt->m.mmio));
-	rt->t_init = 0;		/* the new guest's boot stamp */
-	/* Zero pages: nothing of the old guest's memory reaches the new one. */
-	ret = nc_guest_ram_clear(rt->ram_base, rt->ram_size, rt->cell.cfg.ksm);
-	if (ret)
-		return nc_errf(ret, rt->err, sizeof(rt->err), "restart: clearing guest RAM: %s",
-			       strerror(-ret));
-	n = __atomic_add_fetch(&rt->m.restarts, 1, __ATOMIC_RELAXED);
-	restart_bootargs(rt, n);
-	rt->m.stopping = false;
-	ret = setup_vm(rt);
-	for (i = 0; !ret && i < rt->nr_vcpus; i++) {
-		ret = nc_vcpu_start(&rt->vcpus[i], &rt->m);
-		if (ret)
-			nc_errf(ret, rt->err, sizeof(rt->err), "vcpu %u thread: %s", i,
-				strerror(-ret));
-	}
-	if (ret)
-		return ret;
-	rt->restart_ms = now_ms() - t0;
-	pr_info("%s: restart %u of %u, a new guest started in %.1f ms", why, n,
-		rt->cell.cfg.restart_limit, rt->restart_ms);
-	return 0;
-}
-
-/* Waits for a stop; restarts the guest while the cell says so. */
-static void run_cell(struct nc_runtime *rt, int sig_fd)
-{
-	wait_for_stop(rt, sig_fd);
-	while (restart_wanted(rt)) {
-		if (restart_guest(rt)) {
-			nc_machine_stop(&rt->m, NC_STOP_ERROR, "%s", rt->err);
-			break;
-		}
-		wait_for_stop(rt, sig_fd);
-	}
+		run_info("boot: the guest wrote no boot stamp (/init never started)");
 }
 
 static void report_stats(struct nc_runtime *rt)
@@ -753,7 +529,7 @@ static void report_stats(struct nc_runtime *rt)
 
 	for (v = 0; v < ion_host_nr_valves(rt->ion); v++)
 		if (!nc_valve_stats_line(rt->ion, v, line, sizeof(line)))
-			pr_info("%s", line);
+			run_info("%s", line);
 }
 
 static int exit_status(enum nc_stop stop)
@@ -776,23 +552,23 @@ static void teardown(struct nc_runtime *rt)
 {
 	unsigned i;
 
-	rt->step_ms = now_ms();
+	rt->step_ms = run_now_ms();
 	rt->m.stopping = true;
 	for (i = 0; i < rt->nr_vcpus; i++)
 		nc_vcpu_kick(&rt->vcpus[i]);
 	for (i = 0; i < rt->nr_vcpus; i++)
 		nc_vcpu_join(&rt->vcpus[i]);
-	step_done(rt, "teardown: vCPUs stopped");
+	run_step_done(rt, "teardown: vCPUs stopped");
 	nc_devices_exit(&rt->cell.devs, &rt->m);
 	nc_control_stop(&rt->ctl);
 	stop_exports(rt);
-	step_done(rt, "teardown: devices and control socket");
+	run_step_done(rt, "teardown: devices and control socket");
 	if (rt->ion) {
 		int ret = ion_host_stop(rt->ion);
 
 		if (ret)
-			pr_warn("warning: stopping the valves: %s", strerror(-ret));
-		step_done(rt, "teardown: valves stopped, disks synced");
+			run_warn("warning: stopping the valves: %s", strerror(-ret));
+		run_step_done(rt, "teardown: valves stopped, disks synced");
 	}
 }
 
@@ -834,11 +610,11 @@ static void write_report(struct nc_runtime *rt, const char *path, int status, ui
 	nc_metrics_collect(&rt->m, rt->ion, &mx);
 	if (rss_kib >= 0)
 		mx.rss_kib = rss_kib;	/* measured before teardown, as printed */
-	res.run_s = (now_ms() - t0) / 1e3;
+	res.run_s = (run_now_ms() - t0) / 1e3;
 	if (res.stop == NC_STOP_NONE)
 		res.stop = NC_STOP_ERROR;	/* the cell never ran */
 	if (nc_report_write(rt->report_fd, path, &mx, &res, err, sizeof(err)))
-		pr_warn("warning: %s", err);
+		run_warn("warning: %s", err);
 }
 
 int nc_run(const char *cell_path, const struct nc_run_opts *opts)
@@ -847,14 +623,14 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 	struct nc_runtime *rt = &rt_storage;
 	const struct ion_header *hdr;
 	sigset_t sigs;
-	double t0 = now_ms(), t_lock = 0;
+	double t0 = run_now_ms(), t_lock = 0;
 	int sig_fd, status;
 	uint32_t gst;
 	long rss_kib;
 
 	memset(rt, 0, sizeof(*rt));
 	rt->step_ms = t0;
-	run_log = opts->log >= 0 ? (enum nc_log_level)opts->log : NC_LOG_NORMAL;
+	nc_run_log_level = opts->log >= 0 ? (enum nc_log_level)opts->log : NC_LOG_NORMAL;
 	/* Nothing is open yet: teardown after an early failure closes nothing. */
 	rt->m.stop_fd = -1;
 	rt->m.smaps_fd = rt->smaps_fd = rt->report_fd = -1;
@@ -866,8 +642,8 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 		return NC_EXIT_USAGE;
 	}
 	if (opts->log < 0)
-		run_log = rt->cell.cfg.log;
-	step_done(rt, "cell file, kernel and device plan");
+		nc_run_log_level = rt->cell.cfg.log;
+	run_step_done(rt, "cell file, kernel and device plan");
 	/* Created now: once the sandbox is on, no file can be. */
 	if (opts->report) {
 		rt->report_fd = nc_report_open(opts->report, rt->err, sizeof(rt->err));
@@ -903,7 +679,7 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 	sigdelset(&sigs, SIGPIPE);
 	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
-	if (sig_fd < 0 || setup(rt) || start(rt) || (t_lock = now_ms(), lockdown(rt))) {
+	if (sig_fd < 0 || setup(rt) || start(rt) || (t_lock = run_now_ms(), lockdown(rt))) {
 		if (sig_fd < 0)
 			snprintf(rt->err, sizeof(rt->err), "signalfd: %s", strerror(errno));
 		fprintf(stderr, "nipcell-vmm: %s\n", rt->err);
@@ -913,19 +689,19 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 		destroy(rt);
 		return NC_EXIT_ERROR;
 	}
-	pr_info("cell '%s': %u vCPU%s, %llu MiB RAM in %u region%s, ION window 0x%llx +0x%llx, %u valve%s; started in %.1f ms",
+	run_info("cell '%s': %u vCPU%s, %llu MiB RAM in %u region%s, ION window 0x%llx +0x%llx, %u valve%s; started in %.1f ms",
 		rt->cell.cfg.name, rt->nr_vcpus, rt->nr_vcpus > 1 ? "s" : "",
 		(unsigned long long)(rt->cell.cfg.memory >> 20), rt->nr_ram,
 		rt->nr_ram > 1 ? "s" : "", (unsigned long long)rt->cell.cfg.ion_base,
 		(unsigned long long)rt->cell.cfg.ion_size, rt->cell.nr_valves,
-		rt->cell.nr_valves == 1 ? "" : "s", now_ms() - t0);
-	pr_info("sandbox: %s; lockdown in %.1f ms", nc_sandbox_summary(), now_ms() - t_lock);
+		rt->cell.nr_valves == 1 ? "" : "s", run_now_ms() - t0);
+	run_info("sandbox: %s; lockdown in %.1f ms", nc_sandbox_summary(), run_now_ms() - t_lock);
 
 	run_cell(rt, sig_fd);
 	if (nc_sandbox_violated()) {
 		/* A thread may be compromised: no teardown that could need it. */
-		pr_info("stopped by the sandbox after %.2f s: a forbidden system call (above); exit status %d",
-			(now_ms() - t0) / 1e3, NC_EXIT_SANDBOX);
+		run_info("stopped by the sandbox after %.2f s: a forbidden system call (above); exit status %d",
+			(run_now_ms() - t0) / 1e3, NC_EXIT_SANDBOX);
 		_exit(NC_EXIT_SANDBOX);
 	}
 	rss_kib = nc_footprint_kib(rt->smaps_fd, rt->ram_base, rt->ram_size,
@@ -936,25 +712,25 @@ int nc_run(const char *cell_path, const struct nc_run_opts *opts)
 	status = exit_status(rt->m.stop);
 	gst = __atomic_load_n(&hdr->guest_status, __ATOMIC_ACQUIRE);
 	if (gst & ION_GUEST_STATUS_REPORTED)
-		pr_info("%s after %.2f s; guest status 0x%x: scenario exit %u, %u failed checks",
-			rt->m.stop_why, (now_ms() - t0) / 1e3, gst,
+		run_info("%s after %.2f s; guest status 0x%x: scenario exit %u, %u failed checks",
+			rt->m.stop_why, (run_now_ms() - t0) / 1e3, gst,
 			(gst >> ION_GUEST_STATUS_RC_SHIFT) & ION_GUEST_STATUS_RC_MASK,
 			gst & ION_GUEST_STATUS_FAILS_MASK);
 	else
-		pr_info("%s after %.2f s; the guest reported no status", rt->m.stop_why,
-			(now_ms() - t0) / 1e3);
+		run_info("%s after %.2f s; the guest reported no status", rt->m.stop_why,
+			(run_now_ms() - t0) / 1e3);
 	/* An exit status other than 0 says why even with -q. */
-	if (status != NC_EXIT_OK && run_log < NC_LOG_NORMAL)
-		pr_warn("%s", rt->m.stop_why);
+	if (status != NC_EXIT_OK && nc_run_log_level < NC_LOG_NORMAL)
+		run_warn("%s", rt->m.stop_why);
 	report_boot(rt);
 	report_stats(rt);
 	if (rt->m.restarts)
-		pr_info("cell restarts=%u (the last took %.1f ms to a new guest)", rt->m.restarts,
+		run_info("cell restarts=%u (the last took %.1f ms to a new guest)", rt->m.restarts,
 			rt->restart_ms);
 	else if (rt->cell.cfg.restart == NC_RESTART_ON_FAILURE)
-		pr_info("cell restarts=0");
+		run_info("cell restarts=0");
 	if (rss_kib >= 0)
-		pr_info("VMM resident memory outside guest RAM and the ION window: %ld KiB", rss_kib);
+		run_info("VMM resident memory outside guest RAM and the ION window: %ld KiB", rss_kib);
 	write_report(rt, opts->report, status, gst, rss_kib, t0);
 	close(sig_fd);
 	destroy(rt);
